@@ -1,0 +1,7 @@
+/* station/cli/cli-commands.h - the station-cli commands, one file each
+ * (cmd-<name>.c); cli.c lists them in one explicit array. */
+#pragma once
+
+#include "station/cli/cli.h"
+
+extern const StationCliCommand station_cli_help_command;

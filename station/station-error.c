@@ -1,0 +1,64 @@
+/* station/station-error.c - error domain and exit-code mapping. */
+#define G_LOG_DOMAIN "station"
+
+#include "station/station-error.h"
+
+#include <gio/gio.h>
+
+#include "drivers/identity.h"
+
+G_DEFINE_QUARK (station_error_quark, station_error)
+
+/* One row per error domain of the project (and of GLib where it reaches the
+ * CLI).  A module that adds a domain adds its row here.  @code_exit may
+ * refine the exit code by error code; -1 means "use @exit". */
+typedef struct {
+  GQuark (*domain) (void);
+  StationExit exit;
+  int (*code_exit) (int code);
+} ExitRow;
+
+static int
+station_code_exit (int code)
+{
+  switch ((StationError)code) {
+  case STATION_ERROR_USAGE:
+  case STATION_ERROR_CONFIG:
+    return STATION_EXIT_USAGE;
+  case STATION_ERROR_CHECK_FAILED:
+  case STATION_ERROR_CANCELLED:
+  default:
+    return STATION_EXIT_CHECK;
+  }
+}
+
+static const ExitRow exit_rows[] = {
+  { station_error_quark, STATION_EXIT_CHECK, station_code_exit },
+  { g_option_error_quark, STATION_EXIT_USAGE, NULL },
+  /* an identity given on the command line that fails its format check */
+  { identity_error_quark, STATION_EXIT_USAGE, NULL },
+  { g_key_file_error_quark, STATION_EXIT_USAGE, NULL },
+  /* local files (store, reports, labels written to disk) */
+  { g_file_error_quark, STATION_EXIT_STORE, NULL },
+  { g_io_error_quark, STATION_EXIT_STORE, NULL },
+};
+
+StationExit
+station_exit_code_for_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, STATION_EXIT_CHECK);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (exit_rows); i++) {
+    if (error->domain != exit_rows[i].domain ())
+      continue;
+    if (exit_rows[i].code_exit != NULL) {
+      int e = exit_rows[i].code_exit (error->code);
+      if (e >= 0)
+        return (StationExit)e;
+    }
+    return exit_rows[i].exit;
+  }
+  g_warning ("no exit code for error domain %s (code %d); using %d",
+             g_quark_to_string (error->domain), error->code, STATION_EXIT_CHECK);
+  return STATION_EXIT_CHECK;
+}

@@ -1,0 +1,314 @@
+/* tests/common/test-common.c - shared test helpers. */
+#include "tests/common/test-common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+void
+tc_init (int *argc, char ***argv)
+{
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("no_proxy", "127.0.0.1,localhost", TRUE);
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("https_proxy");
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  signal (SIGPIPE, SIG_IGN);
+}
+
+static char *
+path_from_env (const char *var, const char *fallback, const char *first, va_list ap)
+{
+  const char *root = g_getenv (var);
+  GPtrArray *parts = g_ptr_array_new ();
+  char *result;
+
+  g_ptr_array_add (parts, (gpointer)(root ? root : fallback));
+  for (const char *p = first; p != NULL; p = va_arg (ap, const char *))
+    g_ptr_array_add (parts, (gpointer)p);
+  g_ptr_array_add (parts, NULL);
+  result = g_build_filenamev ((char **)parts->pdata);
+  g_ptr_array_free (parts, TRUE);
+  return result;
+}
+
+char *
+tc_data_path (const char *first, ...)
+{
+  va_list ap;
+  char *r;
+
+  va_start (ap, first);
+  r = path_from_env ("TEST_DATA_DIR", "tests/data", first, ap);
+  va_end (ap);
+  return r;
+}
+
+char *
+tc_shared_path (const char *first, ...)
+{
+  va_list ap;
+  char *r;
+
+  va_start (ap, first);
+  r = path_from_env ("SHARED_DIR", "../shared", first, ap);
+  va_end (ap);
+  return r;
+}
+
+char *
+tc_build_path (const char *relative)
+{
+  const char *root = g_getenv ("BUILD_ROOT");
+
+  return g_build_filename (root ? root : ".", relative, NULL);
+}
+
+void
+tc_rm_rf (const char *path)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode)) {
+    GDir *dir = g_dir_open (path, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      tc_rm_rf (child);
+    }
+    if (dir != NULL)
+      g_dir_close (dir);
+    g_rmdir (path);
+  } else {
+    g_unlink (path);
+  }
+}
+
+static void
+rm_rf_and_free (gpointer path)
+{
+  tc_rm_rf (path);
+  g_free (path);
+}
+
+char *
+tc_tmpdir (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("station-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_test_queue_destroy (rm_rf_and_free, g_strdup (dir));
+  return dir;
+}
+
+int
+tc_pty_open (char **slave_path)
+{
+  int master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  struct termios tio;
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  g_assert_cmpint (tcgetattr (master, &tio), ==, 0);
+  cfmakeraw (&tio);
+  g_assert_cmpint (tcsetattr (master, TCSANOW, &tio), ==, 0);
+  *slave_path = g_strdup (ptsname (master));
+  return master;
+}
+
+typedef struct {
+  GMainLoop *loop;
+  gboolean timed_out;
+  int status;
+  gboolean exited;
+} RunState;
+
+static void
+child_done (GPid pid, int status, gpointer data)
+{
+  RunState *st = data;
+
+  st->status = status;
+  st->exited = TRUE;
+  g_spawn_close_pid (pid);
+  g_main_loop_quit (st->loop);
+}
+
+static gboolean
+run_timeout (gpointer data)
+{
+  RunState *st = data;
+
+  st->timed_out = TRUE;
+  g_main_loop_quit (st->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static char *
+drain_fd (int fd)
+{
+  GString *s = g_string_new (NULL);
+  char buf[4096];
+  ssize_t n;
+
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    g_string_append_len (s, buf, n);
+  close (fd);
+  return g_string_free (s, FALSE);
+}
+
+typedef struct {
+  int fd;
+  GString *data;
+} Drain;
+
+static gpointer
+drain_thread (gpointer data)
+{
+  Drain *d = data;
+  char *s = drain_fd (d->fd);
+
+  g_string_append (d->data, s);
+  g_free (s);
+  return NULL;
+}
+
+int
+tc_run (const char *const *argv, char **out, char **err, guint timeout_ms)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMainContext) ctx = g_main_context_new ();
+  RunState st = { 0 };
+  GPid pid;
+  int out_fd, err_fd;
+  Drain d_out, d_err;
+  GThread *t_out, *t_err;
+  GSource *src;
+  int rc;
+
+  g_main_context_push_thread_default (ctx);
+  g_spawn_async_with_pipes (NULL, (char **)argv, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
+                            &pid, NULL, &out_fd, &err_fd, &error);
+  g_assert_no_error (error);
+
+  d_out = (Drain){ out_fd, g_string_new (NULL) };
+  d_err = (Drain){ err_fd, g_string_new (NULL) };
+  t_out = g_thread_new ("drain-out", drain_thread, &d_out);
+  t_err = g_thread_new ("drain-err", drain_thread, &d_err);
+
+  st.loop = g_main_loop_new (ctx, FALSE);
+  src = g_child_watch_source_new (pid);
+  g_source_set_callback (src, (GSourceFunc)(void (*) (void))child_done, &st, NULL);
+  g_source_attach (src, ctx);
+  g_source_unref (src);
+  src = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (src, run_timeout, &st, NULL);
+  g_source_attach (src, ctx);
+  g_main_loop_run (st.loop);
+  g_source_destroy (src);
+  g_source_unref (src);
+  if (!st.exited) {
+    kill (pid, SIGKILL);
+    g_main_loop_run (st.loop);
+  }
+  g_main_loop_unref (st.loop);
+  g_main_context_pop_thread_default (ctx);
+
+  g_thread_join (t_out);
+  g_thread_join (t_err);
+  if (out)
+    *out = g_string_free (d_out.data, FALSE);
+  else
+    g_string_free (d_out.data, TRUE);
+  if (err)
+    *err = g_string_free (d_err.data, FALSE);
+  else
+    g_string_free (d_err.data, TRUE);
+
+  if (st.timed_out)
+    g_test_message ("%s killed after %u ms", argv[0], timeout_ms);
+  if (WIFEXITED (st.status))
+    rc = WEXITSTATUS (st.status);
+  else if (WIFSIGNALED (st.status))
+    rc = 128 + WTERMSIG (st.status);
+  else
+    rc = -1;
+  return rc;
+}
+
+char *
+tc_spawn_first_line (const char *const *argv, GPid *pid, int *stdout_fd, guint timeout_ms)
+{
+  g_autoptr (GError) error = NULL;
+  GString *line = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  int fd;
+
+  g_spawn_async_with_pipes (NULL, (char **)argv, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
+                            pid, NULL, &fd, NULL, &error);
+  g_assert_no_error (error);
+
+  for (;;) {
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+    char c;
+    ssize_t n;
+
+    if (left <= 0 || poll (&p, 1, (int)left) <= 0)
+      goto fail;
+    n = read (fd, &c, 1);
+    if (n <= 0)
+      goto fail;
+    if (c == '\n')
+      break;
+    g_string_append_c (line, c);
+  }
+  if (stdout_fd)
+    *stdout_fd = fd;
+  else
+    close (fd);
+  return g_string_free (line, FALSE);
+
+fail:
+  if (stdout_fd)
+    *stdout_fd = fd;
+  else
+    close (fd);
+  g_string_free (line, TRUE);
+  return NULL;
+}
+
+void
+tc_kill (GPid pid, guint grace_ms)
+{
+  int status;
+  gint64 deadline;
+
+  if (pid <= 0)
+    return;
+  kill (pid, SIGTERM);
+  deadline = g_get_monotonic_time () + (gint64)grace_ms * 1000;
+  while (g_get_monotonic_time () < deadline) {
+    if (waitpid (pid, &status, WNOHANG) == pid)
+      return;
+    g_usleep (10 * 1000);
+  }
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+}
