@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "drivers/fixture/fixture.h"
 #include "drivers/identity.h"
 
 G_DEFINE_QUARK (station_error_quark, station_error)
@@ -32,12 +33,21 @@ station_code_exit (int code)
   }
 }
 
+/* fixtures: a bad fixture URI is a usage error, everything else is the
+ * device or its transport */
+static int
+fixture_code_exit (int code)
+{
+  return code == FIXTURE_ERROR_URI ? STATION_EXIT_USAGE : STATION_EXIT_DEVICE;
+}
+
 static const ExitRow exit_rows[] = {
   { station_error_quark, STATION_EXIT_CHECK, station_code_exit },
   { g_option_error_quark, STATION_EXIT_USAGE, NULL },
   /* an identity given on the command line that fails its format check */
   { identity_error_quark, STATION_EXIT_USAGE, NULL },
   { g_key_file_error_quark, STATION_EXIT_USAGE, NULL },
+  { fixture_error_quark, STATION_EXIT_DEVICE, fixture_code_exit },
   /* local files (store, reports, labels written to disk) */
   { g_file_error_quark, STATION_EXIT_STORE, NULL },
   { g_io_error_quark, STATION_EXIT_STORE, NULL },
