@@ -21,7 +21,8 @@ typedef struct _HttpStub HttpStub;
 
 /* http_stub_new: serves on 127.0.0.1 (its own thread): GET /metadata/v1/
  * subscriber -> a subscriber with tags, PUT tags -> 200, POST /beam/... ->
- * 200, POST /air/detach -> 204; requests from an IMSI marked unknown -> 403. */
+ * 200, POST /air/detach -> 204, /_emulator/... -> 200 (bodies recorded);
+ * requests from an IMSI marked unknown -> 403. */
 HttpStub *http_stub_new (void);
 void http_stub_free (HttpStub *stub);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HttpStub, http_stub_free)
