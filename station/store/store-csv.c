@@ -165,7 +165,7 @@ read_sim (CsvReader *r, GPtrArray *fields, const int cols[N_COLS], GError **erro
     if (cols[k] < 0)
       continue;
     if ((guint)cols[k] >= fields->len) {
-      csv_error (error, r, r->line, "%u fields, the column %s is missing", fields->len,
+      csv_error (error, r, r->line, "only %u field(s), the column %s is missing", fields->len,
                  col_names[k]);
       return NULL;
     }

@@ -63,8 +63,13 @@ set_sqlite_error (StoreDb *db, int rc, const char *what, GError **error)
                  msg);
     break;
   case SQLITE_CONSTRAINT:
-    g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_EXISTS, "%s: %s refused: %s", db->path,
-                 what, msg);
+    /* a duplicate key is "exists"; a CHECK, NOT NULL or foreign key is a
+     * value the store refuses */
+    g_set_error (error, STATION_STORE_ERROR,
+                 (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+                     ? STORE_ERROR_EXISTS
+                     : STORE_ERROR_INVALID,
+                 "%s: %s refused: %s", db->path, what, msg);
     break;
   case SQLITE_IOERR:
     g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_FAILED,
