@@ -547,6 +547,43 @@ test_outer_transaction (Fixture *f, gconstpointer data)
   g_assert_error (error, STATION_STORE_ERROR, STORE_ERROR_NOT_FOUND);
 }
 
+/* Every lookup key is one index probe, never a scan. */
+static void
+test_lookup_plans (Fixture *f, gconstpointer data)
+{
+  static const char *const queries[] = {
+    "SELECT * FROM units WHERE device_id = ?1",
+    "SELECT * FROM units WHERE imsi = ?1",
+    "SELECT * FROM units WHERE imei = ?1",
+    "SELECT * FROM units WHERE iccid = ?1",
+    "SELECT * FROM batch_sims WHERE imsi = ?1",
+    "SELECT * FROM registrations WHERE device_id = ?1 ORDER BY ts",
+    "SELECT * FROM registrations WHERE imsi = ?1 ORDER BY ts",
+    "SELECT * FROM steps WHERE unit_id = ?1 AND step = ?2",
+    "SELECT * FROM labels WHERE unit_id = ?1",
+    "SELECT * FROM at_lines WHERE unit_id = ?1",
+    "SELECT * FROM api_calls WHERE unit_id = ?1",
+  };
+  g_autoptr (GError) error = NULL;
+  StoreDb *db = store_get_db (f->store, &error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++) {
+    g_autofree char *sql = g_strconcat ("EXPLAIN QUERY PLAN ", queries[i], NULL);
+    StoreStmt *st = store_db_prepare (db, sql, &error);
+    g_autoptr (GString) plan = g_string_new (NULL);
+
+    g_assert_no_error (error);
+    while (store_stmt_step (st, &error) == STORE_STEP_ROW) {
+      g_autofree char *detail = store_stmt_dup_text (st, 3);
+      g_string_append_printf (plan, "%s; ", detail);
+    }
+    store_stmt_reset (st);
+    g_test_message ("%s -> %s", queries[i], plan->str);
+    g_assert_nonnull (strstr (plan->str, "USING"));
+    g_assert_null (strstr (plan->str, "SCAN"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -559,6 +596,7 @@ main (int argc, char **argv)
   ADD ("/store/log/api-at-labels", test_logs_and_labels);
   ADD ("/store/registration/add-replay-query", test_registrations);
   ADD ("/store/lookup/every-key", test_lookup);
+  ADD ("/store/lookup/index-plans", test_lookup_plans);
   ADD ("/store/site/stations-operators", test_sites);
   ADD ("/store/transaction/outer", test_outer_transaction);
 #undef ADD
