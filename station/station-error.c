@@ -6,6 +6,8 @@
 #include <gio/gio.h>
 
 #include "drivers/identity.h"
+#include "station/registry/registry.h"
+#include "station/store/store.h"
 
 G_DEFINE_QUARK (station_error_quark, station_error)
 
@@ -32,6 +34,28 @@ station_code_exit (int code)
   }
 }
 
+static int
+store_code_exit (int code)
+{
+  switch ((StoreError)code) {
+  case STORE_ERROR_NOT_FOUND:
+  case STORE_ERROR_EXISTS:
+  case STORE_ERROR_CONFLICT:
+    return STATION_EXIT_CHECK;
+  case STORE_ERROR_INVALID:
+  case STORE_ERROR_CSV:
+    return STATION_EXIT_USAGE;
+  default:
+    return STATION_EXIT_STORE;
+  }
+}
+
+static int
+registry_code_exit (int code)
+{
+  return code == REGISTRY_ERROR_BIND ? STATION_EXIT_DEVICE : STATION_EXIT_USAGE;
+}
+
 static const ExitRow exit_rows[] = {
   { station_error_quark, STATION_EXIT_CHECK, station_code_exit },
   { g_option_error_quark, STATION_EXIT_USAGE, NULL },
@@ -40,6 +64,10 @@ static const ExitRow exit_rows[] = {
   { g_key_file_error_quark, STATION_EXIT_USAGE, NULL },
   /* local files (store, reports, labels written to disk) */
   { g_file_error_quark, STATION_EXIT_STORE, NULL },
+  /* the local store: full disk, read-only, damaged file... (exit 5) */
+  { station_store_error_quark, STATION_EXIT_STORE, store_code_exit },
+  /* the Beam registration receiver: PSK file and --listen (2), bind (3) */
+  { station_registry_error_quark, STATION_EXIT_USAGE, registry_code_exit },
   { g_io_error_quark, STATION_EXIT_STORE, NULL },
 };
 
