@@ -254,11 +254,11 @@ test_refused (Fixture *f, gconstpointer data)
       403,
       "missing header x-soracom-timestamp" },
     { "DEV-3", { NULL, NULL, NULL, NULL, NULL }, 403, "missing header" },
-    { "DEV_3", { IMSI, IMEI, ts, good, BEAM_SIGNATURE_VERSION }, 400, "bad device id" },
-    { long_id, { IMSI, IMEI, ts, good, BEAM_SIGNATURE_VERSION }, 400, "bad device id" },
+    { "DEV_3", { IMSI, IMEI, ts, good, BEAM_SIGNATURE_VERSION }, 403, "bad device id" },
+    { long_id, { IMSI, IMEI, ts, good, BEAM_SIGNATURE_VERSION }, 403, "bad device id" },
     { "DEV-3",
       { "44010x", IMEI, bad_imsi_ts, sig_bad_imsi, BEAM_SIGNATURE_VERSION },
-      400,
+      403,
       "malformed x-soracom-imsi" },
   };
 

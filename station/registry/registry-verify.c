@@ -161,7 +161,7 @@ registry_verify (const RegistryRequest *req, GBytes *psk, gint64 now_ms, gint64 
   id = g_strndup (p + 1, (gsize)(slash - p - 1));
   v->device_id = identity_device_id_normalize (id, NULL);
   if (v->device_id == NULL) {
-    verdict (v, 400, "bad device id (1-64 characters from A-Z a-z 0-9 - .)");
+    verdict (v, 403, "bad device id (1-64 characters from A-Z a-z 0-9 - .)");
     return;
   }
   if (req->signature_version == NULL) {
@@ -209,11 +209,11 @@ registry_verify (const RegistryRequest *req, GBytes *psk, gint64 now_ms, gint64 
     return;
   }
   if (!digits (req->imsi, 5, 15)) {
-    verdict (v, 400, "malformed x-soracom-imsi (digits expected)");
+    verdict (v, 403, "malformed x-soracom-imsi (digits expected)");
     return;
   }
   if (req->imei != NULL && !digits (req->imei, 14, 16)) {
-    verdict (v, 400, "malformed x-soracom-imei (digits expected)");
+    verdict (v, 403, "malformed x-soracom-imei (digits expected)");
     return;
   }
   verdict (v, 200, "recorded");

@@ -7,7 +7,7 @@
  *     200 {"result":"recorded"}       recorded (device_id, imsi, imei, ts, remote)
  *     403 {"error":"<reason>"}        bad/missing signature, version, stale,
  *                                     future or replayed: nothing recorded
- *     400 {"error":"<reason>"}        malformed request (device ID, IMSI)
+ *     403 {"error":"<reason>"}        malformed request (device ID, IMSI)
  *     413 {"error":"<reason>"}        body larger than the limit
  *   GET /registrations/<device_id>  with "Authorization: Bearer <token>":
  *     200 [{"device_id","imsi","imei","timestamp","remote","received_at"}, ...]
@@ -60,17 +60,18 @@ typedef struct {
 
 /* What registry_verify() decided. */
 typedef struct {
-  guint status;       /* 200, 400 or 403 */
+  guint status;       /* 200 or 403 (413 for an oversize body) */
   const char *reason; /* static text for the JSON error and the log */
   char *device_id;    /* canonical device ID when the path held one */
   gint64 timestamp;   /* ms, when parsed */
 } RegistryVerdict;
 
 /* registry_verify: checks @req against section 4 with @psk at @now_ms:
- * path and device ID (400), signature version, headers, signature,
- * timestamp within @max_skew_ms either way (403), IMSI/IMEI digits (400).
- * A 200 verdict still has to be recorded (a replay is refused there).
- * Pure: no I/O.  Free @verdict's members with registry_verdict_clear(). */
+ * path and device ID (403), signature version, headers, signature,
+ * timestamp within @max_skew_ms either way (403), IMSI/IMEI digits (403: CONTRACT §4 records
+ * nothing and answers 403 to all but a valid request). A 200 verdict still has to be recorded (a
+ * replay is refused there). Pure: no I/O.  Free @verdict's members with registry_verdict_clear().
+ */
 void registry_verify (const RegistryRequest *req, GBytes *psk, gint64 now_ms, gint64 max_skew_ms,
                       RegistryVerdict *verdict);
 void registry_verdict_clear (RegistryVerdict *verdict);
