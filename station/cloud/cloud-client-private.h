@@ -16,20 +16,20 @@ typedef gboolean (*CloudReadBack) (CloudClient *client, gpointer data, gboolean 
                                    JsonNode **result, GCancellable *cancellable, GError **error);
 
 typedef struct {
-  const char *operation;   /* operationId */
+  const char *operation; /* operationId */
   const char *method;
   const char *path;        /* percent-encoded, below the base URL, with query */
   JsonNode *body;          /* NULL: no body */
   gboolean mutating;       /* an uncertain attempt must not simply be repeated */
   CloudReadBack read_back; /* how to learn whether it took effect (NULL: fail instead) */
   gpointer read_back_data;
-  gboolean no_auth;        /* /auth, /sandbox/init: no key or token headers */
+  gboolean no_auth; /* /auth, /sandbox/init: no key or token headers */
 } CloudCall;
 
 typedef struct {
   guint status;
-  JsonNode *json;  /* NULL when the body was empty */
-  char *next_key;  /* x-soracom-next-key, or NULL */
+  JsonNode *json; /* NULL when the body was empty */
+  char *next_key; /* x-soracom-next-key, or NULL */
 } CloudReply;
 
 void cloud_reply_clear (CloudReply *reply);

@@ -12,7 +12,9 @@
 #include "station/cloud/cloud-client-private.h"
 #include "station/cloud/cloud-http.h"
 
-#define USER_AGENT "soracom-provisioning-station/" "0.1"
+#define USER_AGENT                                                                                 \
+  "soracom-provisioning-station/"                                                                  \
+  "0.1"
 
 struct _CloudClient {
   char *base_url;
@@ -205,8 +207,7 @@ wait_cancellable (gint64 us, GCancellable *cancellable)
       g_poll (&pfd, 1, (gint)MIN ((left + 999) / 1000, G_MAXINT));
     g_cancellable_release_fd (cancellable);
   } else {
-    while ((left = end - g_get_monotonic_time ()) > 0
-           && !g_cancellable_is_cancelled (cancellable))
+    while ((left = end - g_get_monotonic_time ()) > 0 && !g_cancellable_is_cancelled (cancellable))
       g_usleep ((gulong)MIN (left, 50000));
   }
   return !g_cancellable_is_cancelled (cancellable);
@@ -659,8 +660,8 @@ attempt_once (CloudClient *c, const CloudCall *call, const char *url, const char
       parser = json_parser_new ();
       if (!json_parser_load_from_data (parser, data, (gssize)len, &local)) {
         g_set_error (error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_BAD_RESPONSE,
-                     "SORACOM API %s %s: HTTP %u with a body that is not JSON (%s)",
-                     call->method, call->path, resp.status, local->message);
+                     "SORACOM API %s %s: HTTP %u with a body that is not JSON (%s)", call->method,
+                     call->path, resp.status, local->message);
         g_error_free (local);
         goto out;
       }
@@ -708,8 +709,7 @@ budget_error (CloudClient *c, const CloudCall *call, gint64 start, const GError 
 }
 
 /* A copy of @e (same code and details) with "(<note>)" appended. */
-static GError *G_GNUC_PRINTF (2, 3)
-rewrap (const GError *e, const char *fmt, ...)
+static GError *G_GNUC_PRINTF (2, 3) rewrap (const GError *e, const char *fmt, ...)
 {
   g_autofree char *note = NULL;
   va_list ap;
@@ -753,8 +753,8 @@ cloud_client_call (CloudClient *c, const CloudCall *call, CloudReply *reply,
 
       need_read_back = FALSE;
       if (!call->read_back (c, call->read_back_data, &done, &result, cancellable, &local)) {
-        g_propagate_error (error, rewrap (local, "reading back after an uncertain attempt (%s)",
-                                          last->message));
+        g_propagate_error (
+            error, rewrap (local, "reading back after an uncertain attempt (%s)", last->message));
         g_error_free (local);
         goto out;
       }
@@ -794,8 +794,8 @@ cloud_client_call (CloudClient *c, const CloudCall *call, CloudReply *reply,
 
     if (info.uncertain && call->mutating) {
       if (call->read_back == NULL) {
-        g_propagate_error (error,
-                           rewrap (last, "the call may have taken effect: check before repeating it"));
+        g_propagate_error (
+            error, rewrap (last, "the call may have taken effect: check before repeating it"));
         goto out;
       }
       need_read_back = TRUE;
@@ -806,7 +806,8 @@ cloud_client_call (CloudClient *c, const CloudCall *call, CloudReply *reply,
     }
     if (info.server_wait >= 0) {
       /* wait what the server says (everyone waits: the bucket is blocked) */
-      delay = info.server_wait + g_random_int_range (0, 1 + (gint32)MIN (250000, info.server_wait / 10));
+      delay = info.server_wait
+              + g_random_int_range (0, 1 + (gint32)MIN (250000, info.server_wait / 10));
       if (g_get_monotonic_time () + delay >= deadline) {
         g_propagate_error (error, budget_error (c, call, start, last));
         goto out;

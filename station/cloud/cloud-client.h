@@ -34,7 +34,7 @@ typedef struct _CloudClient CloudClient;
 typedef struct {
   char *auth_key_id; /* AuthKey pair ... */
   char *auth_key;
-  char *email;       /* ... or an operator's email/password (sandbox operators) */
+  char *email; /* ... or an operator's email/password (sandbox operators) */
   char *password;
   const char *source; /* "config", "environment", "keyring", "sandbox" or "caller" */
 } CloudCredentials;
@@ -57,18 +57,18 @@ CloudCredentials *cloud_credentials_resolve (StationConfig *config, GCancellable
 /* ---- client ----------------------------------------------------------- */
 
 typedef struct {
-  const char *base_url;        /* e.g. CLOUD_API_URL_JAPAN or http://127.0.0.1:PORT/v1 */
-  guint token_timeout_s;       /* tokenTimeoutSeconds sent to /auth (default 86400) */
-  double rate_per_s;           /* calls per second for all threads together (default 5; 0: no limit) */
-  guint rate_burst;            /* calls allowed at once (default 5) */
-  guint max_attempts;          /* HTTP attempts per call, 401 renewal aside (default 5) */
-  guint backoff_initial_ms;    /* first retry delay before jitter (default 1000) */
-  guint backoff_max_ms;        /* cap of the retry delay (default 30000) */
-  guint budget_ms;             /* total time for one call, retries included (default 120000) */
-  guint connect_timeout_ms;    /* default 10000 */
-  guint timeout_ms;            /* one HTTP exchange (default 30000) */
-  const char *lang;            /* X-Soracom-Lang for error messages: "en" (default) or "ja" */
-  gint64 (*clock) (void);      /* monotonic µs for token expiry (tests); NULL: g_get_monotonic_time */
+  const char *base_url;     /* e.g. CLOUD_API_URL_JAPAN or http://127.0.0.1:PORT/v1 */
+  guint token_timeout_s;    /* tokenTimeoutSeconds sent to /auth (default 86400) */
+  double rate_per_s;        /* calls per second for all threads together (default 5; 0: no limit) */
+  guint rate_burst;         /* calls allowed at once (default 5) */
+  guint max_attempts;       /* HTTP attempts per call, 401 renewal aside (default 5) */
+  guint backoff_initial_ms; /* first retry delay before jitter (default 1000) */
+  guint backoff_max_ms;     /* cap of the retry delay (default 30000) */
+  guint budget_ms;          /* total time for one call, retries included (default 120000) */
+  guint connect_timeout_ms; /* default 10000 */
+  guint timeout_ms;         /* one HTTP exchange (default 30000) */
+  const char *lang;         /* X-Soracom-Lang for error messages: "en" (default) or "ja" */
+  gint64 (*clock) (void);   /* monotonic µs for token expiry (tests); NULL: g_get_monotonic_time */
 } CloudClientOptions;
 
 /* cloud_client_options_init: fills @opts with the defaults above. */
@@ -78,12 +78,12 @@ void cloud_client_options_init (CloudClientOptions *opts);
 typedef struct {
   const char *operation; /* operationId of the yaml ("setImeiLock", "auth", ...) */
   const char *method;
-  const char *path;      /* below the base URL, percent-encoded, with the query */
-  guint status;          /* HTTP status; 0 when no response came */
+  const char *path; /* below the base URL, percent-encoded, with the query */
+  guint status;     /* HTTP status; 0 when no response came */
   gint64 ms;
-  guint retry;           /* 0 for the first attempt of the call */
-  const char *api_code;  /* SORACOM error code of an error body, or NULL */
-  const char *error;     /* why no response came, or NULL */
+  guint retry;          /* 0 for the first attempt of the call */
+  const char *api_code; /* SORACOM error code of an error body, or NULL */
+  const char *error;    /* why no response came, or NULL */
 } CloudCallRecord;
 
 /* Called synchronously in the thread that made the call (so a slot can file
@@ -112,8 +112,7 @@ void cloud_client_set_observer (CloudClient *client, CloudCallObserver observer,
                                 gpointer user_data);
 
 /* cloud_client_authenticate: POST /auth now, replacing any cached token. */
-gboolean cloud_client_authenticate (CloudClient *client, GCancellable *cancellable,
-                                    GError **error);
+gboolean cloud_client_authenticate (CloudClient *client, GCancellable *cancellable, GError **error);
 
 /* cloud_client_dup_operator_id: the operatorId of the last /auth, or NULL. */
 char *cloud_client_dup_operator_id (CloudClient *client);
@@ -126,14 +125,14 @@ typedef struct {
 } CloudTag;
 
 typedef struct {
-  const char *tag_name;             /* tag_name (exact) */
-  const char *tag_value;            /* tag_value, required with tag_name */
-  gboolean tag_value_prefix;        /* tag_value_match_mode=prefix instead of exact */
-  const char *status_filter;        /* e.g. "ready|active" */
+  const char *tag_name;      /* tag_name (exact) */
+  const char *tag_value;     /* tag_value, required with tag_name */
+  gboolean tag_value_prefix; /* tag_value_match_mode=prefix instead of exact */
+  const char *status_filter; /* e.g. "ready|active" */
   const char *speed_class_filter;
   const char *serial_number_filter;
-  guint limit;                      /* page size 1..100 (0: 100) */
-  guint max_results;                /* stop after this many (0: all) */
+  guint limit;       /* page size 1..100 (0: 100) */
+  guint max_results; /* stop after this many (0: all) */
 } CloudSubscriberFilter;
 
 /* cloud_client_get_subscriber: GET /subscribers/{imsi}.  NOT_FOUND when the

@@ -150,8 +150,8 @@ config_uint (StationConfig *config, const char *key, guint *out, GError **error)
 }
 
 CloudClient *
-cloud_client_new_from_config (StationConfig *config, const char *api_url,
-                              GCancellable *cancellable, GError **error)
+cloud_client_new_from_config (StationConfig *config, const char *api_url, GCancellable *cancellable,
+                              GError **error)
 {
   CloudClientOptions opts;
   g_autoptr (CloudCredentials) creds = NULL;

@@ -130,8 +130,7 @@ on_header (char *data, size_t size, size_t nitems, void *user)
 }
 
 static int
-on_progress (void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-             curl_off_t ulnow)
+on_progress (void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
   Exchange *ex = user;
 
@@ -191,6 +190,9 @@ cloud_http_perform (CloudHttp *http, const CloudHttpRequest *req, CloudHttpRespo
     curl_easy_setopt (curl, CURLOPT_POSTFIELDS, req->body);
     curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
   } else if (g_strcmp0 (req->method, "POST") == 0 || g_strcmp0 (req->method, "PUT") == 0) {
+    /* no body: no form-urlencoded Content-Type either */
+    headers = curl_slist_append (headers, "Content-Type:");
+    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt (curl, CURLOPT_POSTFIELDS, "");
     curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
   }

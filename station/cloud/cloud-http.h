@@ -15,20 +15,20 @@ G_BEGIN_DECLS
 typedef struct _CloudHttp CloudHttp;
 
 typedef struct {
-  const char *method;          /* "GET", "POST", "PUT", "DELETE" */
-  const char *url;             /* absolute */
-  const char *const *headers;  /* "Name: value" lines, NULL-terminated, may be NULL */
-  const char *body;            /* may be NULL (no body) */
+  const char *method;         /* "GET", "POST", "PUT", "DELETE" */
+  const char *url;            /* absolute */
+  const char *const *headers; /* "Name: value" lines, NULL-terminated, may be NULL */
+  const char *body;           /* may be NULL (no body) */
   gsize body_len;
-  guint connect_timeout_ms;    /* 0: libcurl's default */
-  guint timeout_ms;            /* whole exchange; 0: none */
+  guint connect_timeout_ms; /* 0: libcurl's default */
+  guint timeout_ms;         /* whole exchange; 0: none */
 } CloudHttpRequest;
 
 typedef struct {
-  guint status;         /* HTTP status; 0 when no response was received */
-  GBytes *body;         /* never NULL after a successful exchange */
-  GHashTable *headers;  /* lower-case name -> value (last one wins) */
-  gboolean maybe_sent;  /* on failure: the request may have reached the server */
+  guint status;        /* HTTP status; 0 when no response was received */
+  GBytes *body;        /* never NULL after a successful exchange */
+  GHashTable *headers; /* lower-case name -> value (last one wins) */
+  gboolean maybe_sent; /* on failure: the request may have reached the server */
   gint64 elapsed_us;
 } CloudHttpResponse;
 

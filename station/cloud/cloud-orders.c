@@ -32,9 +32,8 @@ call_and_parse (CloudClient *c, const CloudCall *call, CloudParseFunc parse,
 
 CloudOrder *
 cloud_client_create_quotation (CloudClient *c, const CloudOrderItem *items, gsize n_items,
-                               const char *shipping_address_id,
-                               const char *preferred_delivery_date, GCancellable *cancellable,
-                               GError **error)
+                               const char *shipping_address_id, const char *preferred_delivery_date,
+                               GCancellable *cancellable, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) body = NULL;
@@ -121,10 +120,9 @@ cloud_client_confirm_order (CloudClient *c, const char *order_id, GCancellable *
 GPtrArray *
 cloud_client_list_orders (CloudClient *c, GCancellable *cancellable, GError **error)
 {
-  return cloud_client_list_pages (c, "listOrders", "/orders", "orderList",
-                                  (CloudParseFunc)cloud_order_from_json,
-                                  (GDestroyNotify)cloud_order_free, 0, NULL, FALSE, NULL,
-                                  cancellable, error);
+  return cloud_client_list_pages (
+      c, "listOrders", "/orders", "orderList", (CloudParseFunc)cloud_order_from_json,
+      (GDestroyNotify)cloud_order_free, 0, NULL, FALSE, NULL, cancellable, error);
 }
 
 GPtrArray *
@@ -140,12 +138,15 @@ cloud_client_list_ordered_subscribers (CloudClient *c, const char *order_id,
 }
 
 gboolean
-cloud_client_register_ordered_sim (CloudClient *c, const char *order_id,
-                                   GCancellable *cancellable, GError **error)
+cloud_client_register_ordered_sim (CloudClient *c, const char *order_id, GCancellable *cancellable,
+                                   GError **error)
 {
   g_autofree char *path = order_path (order_id, "/subscribers/register");
   CloudCall call = {
-    .operation = "registerOrderedSim", .method = "POST", .path = path, .mutating = TRUE,
+    .operation = "registerOrderedSim",
+    .method = "POST",
+    .path = path,
+    .mutating = TRUE,
   };
   CloudReply reply = { 0 };
 
@@ -174,8 +175,8 @@ cloud_client_sandbox_init (CloudClient *c, const char *email, const char *passwo
   CloudReply reply = { 0 };
   JsonObject *r;
   const char *api_key = NULL, *token = NULL, *op = NULL;
-  CloudCredentials creds = { .email = (char *)email, .password = (char *)password,
-                             .source = "sandbox" };
+  CloudCredentials creds
+      = { .email = (char *)email, .password = (char *)password, .source = "sandbox" };
   gboolean ok = FALSE;
 
   json_object_set_string_member (o, "email", email);
@@ -190,7 +191,7 @@ cloud_client_sandbox_init (CloudClient *c, const char *email, const char *passwo
   if (!cloud_client_call (c, &call, &reply, cancellable, error))
     return FALSE;
   r = reply.json != NULL && JSON_NODE_HOLDS_OBJECT (reply.json) ? json_node_get_object (reply.json)
-                                                                 : NULL;
+                                                                : NULL;
   if (r != NULL) {
     api_key = json_object_get_string_member_with_default (r, "apiKey", NULL);
     token = json_object_get_string_member_with_default (r, "token", NULL);
@@ -220,7 +221,9 @@ cloud_client_sandbox_create_subscriber (CloudClient *c, const char *subscription
   JsonObject *o = json_object_new ();
   /* a repeated creation only makes one more test SIM: retried like a read */
   CloudCall call = {
-    .operation = "sandboxCreateSubscriber", .method = "POST", .path = "/sandbox/subscribers/create",
+    .operation = "sandboxCreateSubscriber",
+    .method = "POST",
+    .path = "/sandbox/subscribers/create",
   };
 
   if (subscription != NULL)

@@ -13,9 +13,9 @@ static const SecretSchema soracom_schema = {
   "io.soracom.AuthKey",
   SECRET_SCHEMA_DONT_MATCH_NAME,
   {
-    { "service", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "auth_key_id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
+      { "service", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "auth_key_id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
   },
 };
 
@@ -58,8 +58,8 @@ cloud_secret_lookup (const char *auth_key_id, char **out_id, char **out_key,
   }
 
   if (id == NULL) {
-    GList *items = secret_password_search_sync (&soracom_schema, SECRET_SEARCH_UNLOCK,
-                                                cancellable, &local, "service", "soracom", NULL);
+    GList *items = secret_password_search_sync (&soracom_schema, SECRET_SEARCH_UNLOCK, cancellable,
+                                                &local, "service", "soracom", NULL);
 
     if (local != NULL)
       return keyring_failed (local, error);

@@ -8,11 +8,11 @@
 #include "station/cloud/cloud-error.h"
 
 static const char *const status_names[] = {
-  [CLOUD_SIM_STATUS_UNKNOWN] = "unknown",       [CLOUD_SIM_STATUS_READY] = "ready",
-  [CLOUD_SIM_STATUS_TESTING] = "testing",       [CLOUD_SIM_STATUS_ACTIVE] = "active",
-  [CLOUD_SIM_STATUS_INACTIVE] = "inactive",     [CLOUD_SIM_STATUS_STANDBY] = "standby",
-  [CLOUD_SIM_STATUS_SUSPENDED] = "suspended",   [CLOUD_SIM_STATUS_TERMINATED] = "terminated",
-  [CLOUD_SIM_STATUS_INSTOCK] = "instock",       [CLOUD_SIM_STATUS_SHIPPED] = "shipped",
+  [CLOUD_SIM_STATUS_UNKNOWN] = "unknown",     [CLOUD_SIM_STATUS_READY] = "ready",
+  [CLOUD_SIM_STATUS_TESTING] = "testing",     [CLOUD_SIM_STATUS_ACTIVE] = "active",
+  [CLOUD_SIM_STATUS_INACTIVE] = "inactive",   [CLOUD_SIM_STATUS_STANDBY] = "standby",
+  [CLOUD_SIM_STATUS_SUSPENDED] = "suspended", [CLOUD_SIM_STATUS_TERMINATED] = "terminated",
+  [CLOUD_SIM_STATUS_INSTOCK] = "instock",     [CLOUD_SIM_STATUS_SHIPPED] = "shipped",
 };
 
 CloudSimStatus
@@ -151,8 +151,8 @@ require_string (JsonObject *obj, const char *what, const char *field, char **out
     return FALSE;
   if (*out == NULL || **out == '\0') {
     g_clear_pointer (out, g_free);
-    g_set_error (error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_BAD_RESPONSE,
-                 "%s without \"%s\"", what, field);
+    g_set_error (error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_BAD_RESPONSE, "%s without \"%s\"",
+                 what, field);
     return FALSE;
   }
   return TRUE;
@@ -210,7 +210,8 @@ cloud_subscriber_from_json (JsonNode *node, GError **error)
       || !get_int64 (obj, W, "lastModifiedAt", &sub->last_modified_at, error)
       || !get_int64 (obj, W, "createdAt", &sub->created_at, error)
       || !get_object (obj, W, "imeiLock", &lock, error)
-      || !get_object (obj, W, "sessionStatus", &session, error) || !parse_tags (obj, sub->tags, error))
+      || !get_object (obj, W, "sessionStatus", &session, error)
+      || !parse_tags (obj, sub->tags, error))
     return NULL;
   sub->status_code = cloud_sim_status_from_string (sub->status);
   if (lock != NULL && !get_string (lock, "Subscriber.imeiLock", "imei", &sub->imei_lock, error))

@@ -28,25 +28,25 @@ CloudSimStatus cloud_sim_status_from_string (const char *s);
 const char *cloud_sim_status_to_string (CloudSimStatus status);
 
 typedef struct {
-  char *imsi;           /* always set */
-  char *iccid;          /* NULL when absent */
-  char *sim_id;         /* simId */
+  char *imsi;   /* always set */
+  char *iccid;  /* NULL when absent */
+  char *sim_id; /* simId */
   char *msisdn;
-  char *status;         /* as the API spelled it */
+  char *status; /* as the API spelled it */
   CloudSimStatus status_code;
-  char *speed_class;    /* speedClass */
+  char *speed_class; /* speedClass */
   char *subscription;
-  char *module_type;    /* moduleType */
-  char *group_id;       /* groupId */
-  char *serial_number;  /* serialNumber */
-  char *operator_id;    /* operatorId */
-  char *imei_lock;      /* imeiLock.imei; NULL when not locked */
-  gboolean online;      /* sessionStatus.online */
-  char *session_imei;   /* sessionStatus.imei */
+  char *module_type;       /* moduleType */
+  char *group_id;          /* groupId */
+  char *serial_number;     /* serialNumber */
+  char *operator_id;       /* operatorId */
+  char *imei_lock;         /* imeiLock.imei; NULL when not locked */
+  gboolean online;         /* sessionStatus.online */
+  char *session_imei;      /* sessionStatus.imei */
   gint64 last_modified_at; /* lastModifiedAt (ms), 0 when absent */
   gint64 created_at;       /* createdAt (ms), 0 when absent */
-  GHashTable *tags;     /* tag name -> value (UTF-8), never NULL */
-  JsonNode *raw;        /* the whole object as received */
+  GHashTable *tags;        /* tag name -> value (UTF-8), never NULL */
+  JsonNode *raw;           /* the whole object as received */
 } CloudSubscriber;
 
 /* cloud_subscriber_from_json: parses a Subscriber object.  NULL with
@@ -73,11 +73,11 @@ void cloud_ordered_subscriber_free (CloudOrderedSubscriber *sub);
 
 /* An order or quotation (EstimatedOrderModel / GetOrderResponse). */
 typedef struct {
-  char *order_id;       /* always set */
-  char *order_status;   /* orderStatus; NULL for a quotation */
+  char *order_id;     /* always set */
+  char *order_status; /* orderStatus; NULL for a quotation */
   char *currency;
-  double total_amount;  /* totalAmount */
-  gint64 quantity;      /* sum of orderItemList[].quantity */
+  double total_amount; /* totalAmount */
+  gint64 quantity;     /* sum of orderItemList[].quantity */
   JsonNode *raw;
 } CloudOrder;
 

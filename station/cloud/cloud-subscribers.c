@@ -48,8 +48,8 @@ cloud_client_list_pages (CloudClient *c, const char *operation, const char *path
       list = json_object_get_member (json_node_get_object (list), member);
     if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list)) {
       g_set_error (error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_BAD_RESPONSE,
-                   "SORACOM API GET %s: expected a list%s%s", page_path,
-                   member ? " in " : "", member ? member : "");
+                   "SORACOM API GET %s: expected a list%s%s", page_path, member ? " in " : "",
+                   member ? member : "");
       cloud_reply_clear (&reply);
       return NULL;
     }
@@ -124,11 +124,10 @@ cloud_client_list_subscribers (CloudClient *c, const CloudSubscriberFilter *filt
 {
   g_autofree char *path = subscribers_query (filter);
 
-  return cloud_client_list_pages (c, "listSubscribers", path, NULL,
-                                  (CloudParseFunc)cloud_subscriber_from_json,
-                                  (GDestroyNotify)cloud_subscriber_free,
-                                  filter != NULL ? filter->max_results : 0, NULL, FALSE, NULL,
-                                  cancellable, error);
+  return cloud_client_list_pages (
+      c, "listSubscribers", path, NULL, (CloudParseFunc)cloud_subscriber_from_json,
+      (GDestroyNotify)cloud_subscriber_free, filter != NULL ? filter->max_results : 0, NULL, FALSE,
+      NULL, cancellable, error);
 }
 
 GPtrArray *
@@ -138,10 +137,9 @@ cloud_client_list_subscribers_page (CloudClient *c, const CloudSubscriberFilter 
 {
   g_autofree char *path = subscribers_query (filter);
 
-  return cloud_client_list_pages (c, "listSubscribers", path, NULL,
-                                  (CloudParseFunc)cloud_subscriber_from_json,
-                                  (GDestroyNotify)cloud_subscriber_free, 0, last_key, TRUE,
-                                  next_key, cancellable, error);
+  return cloud_client_list_pages (
+      c, "listSubscribers", path, NULL, (CloudParseFunc)cloud_subscriber_from_json,
+      (GDestroyNotify)cloud_subscriber_free, 0, last_key, TRUE, next_key, cancellable, error);
 }
 
 CloudSubscriber *
@@ -246,11 +244,11 @@ subscriber_result (JsonNode *json, const char *method, const char *imsi, const c
 
 static CloudSubscriber *
 simple_mutation (CloudClient *c, const char *operation, const char *imsi, const char *suffix,
-                 JsonNode *body, SubscriberDone done, gconstpointer want,
-                 GCancellable *cancellable, GError **error)
+                 JsonNode *body, SubscriberDone done, gconstpointer want, GCancellable *cancellable,
+                 GError **error)
 {
-  JsonNode *json = subscriber_mutation (c, operation, "POST", imsi, suffix, body, done, want,
-                                        FALSE, cancellable, error);
+  JsonNode *json = subscriber_mutation (c, operation, "POST", imsi, suffix, body, done, want, FALSE,
+                                        cancellable, error);
 
   return subscriber_result (json, "POST", imsi, suffix, error);
 }
@@ -404,8 +402,7 @@ cloud_client_delete_session (CloudClient *c, const char *imsi, GCancellable *can
 }
 
 CloudSubscriber *
-cloud_client_activate (CloudClient *c, const char *imsi, GCancellable *cancellable,
-                       GError **error)
+cloud_client_activate (CloudClient *c, const char *imsi, GCancellable *cancellable, GError **error)
 {
   return simple_mutation (c, "activateSubscriber", imsi, "/activate", NULL, status_is,
                           GINT_TO_POINTER (CLOUD_SIM_STATUS_ACTIVE), cancellable, error);
@@ -432,23 +429,22 @@ cloud_client_set_group (CloudClient *c, const char *imsi, const char *group_id,
 {
   g_autoptr (JsonNode) body = object_json ("groupId", group_id);
 
-  return simple_mutation (c, "setGroup", imsi, "/set_group", body, in_group, group_id,
-                          cancellable, error);
+  return simple_mutation (c, "setGroup", imsi, "/set_group", body, in_group, group_id, cancellable,
+                          error);
 }
 
 CloudSubscriber *
 cloud_client_unset_group (CloudClient *c, const char *imsi, GCancellable *cancellable,
                           GError **error)
 {
-  return simple_mutation (c, "unsetGroup", imsi, "/unset_group", NULL, in_group, NULL,
-                          cancellable, error);
+  return simple_mutation (c, "unsetGroup", imsi, "/unset_group", NULL, in_group, NULL, cancellable,
+                          error);
 }
 
 CloudSubscriber *
-cloud_client_register_subscriber (CloudClient *c, const char *imsi,
-                                  const char *registration_secret, const char *group_id,
-                                  const CloudTag *tags, gsize n_tags, GCancellable *cancellable,
-                                  GError **error)
+cloud_client_register_subscriber (CloudClient *c, const char *imsi, const char *registration_secret,
+                                  const char *group_id, const CloudTag *tags, gsize n_tags,
+                                  GCancellable *cancellable, GError **error)
 {
   g_autoptr (JsonNode) body = object_json ("registrationSecret", registration_secret);
   JsonObject *o = json_node_get_object (body);
