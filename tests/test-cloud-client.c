@@ -602,7 +602,10 @@ capture_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, g
       g_string_append_printf (captured_log, "%s=%s\n", fields[i].key,
                               (const char *)fields[i].value);
   g_mutex_unlock (&captured_lock);
-  return g_log_writer_default (level, fields, n_fields, data);
+  /* debug and info stay out of the TAP stream; the rest goes to stderr */
+  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_standard_streams (level, fields, n_fields, data);
 }
 
 static void
