@@ -60,6 +60,12 @@ test_auth_and_headers (Fixture *f, gconstpointer data)
     g_assert_cmpstr (g_hash_table_lookup (r->headers, "x-soracom-token"), ==, "TOKEN-1");
     g_assert_cmpstr (g_hash_table_lookup (r->headers, "accept"), ==, "application/json");
   }
+  /* one keep-alive connection for all three */
+  g_assert_cmpuint (mock_http_request (f->mock, 0)->remote_port, !=, 0);
+  g_assert_cmpuint (mock_http_request (f->mock, 1)->remote_port, ==,
+                    mock_http_request (f->mock, 0)->remote_port);
+  g_assert_cmpuint (mock_http_request (f->mock, 2)->remote_port, ==,
+                    mock_http_request (f->mock, 0)->remote_port);
   op = cloud_client_dup_operator_id (f->client);
   g_assert_cmpstr (op, ==, "OP0012345678");
   g_assert_cmpuint (count_records (f, "auth POST /auth 200 0"), ==, 1);

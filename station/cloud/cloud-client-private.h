@@ -48,12 +48,17 @@ void cloud_client_set_session (CloudClient *client, const char *api_key, const c
  * (everything but A-Z a-z 0-9 - . _ ~). */
 char *cloud_path_escape (const char *s);
 
+/* cloud_json_member_string: the string member @name of @obj, or NULL
+ * (absent, null or not a string). */
+const char *cloud_json_member_string (JsonObject *obj, const char *name);
+
+/* cloud_api_error_new: the error for an HTTP @status answer with @body
+ * (may be NULL) to @method @path; @is_auth: the call was POST /auth. */
+GError *cloud_api_error_new (const char *method, const char *path, guint status, GBytes *body,
+                             gboolean is_auth);
+
 /* cloud_json_string_array: a JSON array node of @strv (NULL-terminated). */
 JsonNode *cloud_json_string_array (const char *const *strv);
-
-G_END_DECLS
-
-G_BEGIN_DECLS
 
 /* Parses one element of a list answer. */
 typedef gpointer (*CloudParseFunc) (JsonNode *node, GError **error);

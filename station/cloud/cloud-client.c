@@ -277,104 +277,6 @@ rate_limit_wait_us (GHashTable *headers)
   return -1;
 }
 
-/* ---- errors ----------------------------------------------------------- */
-
-static StationCloudError
-code_for_status (guint status)
-{
-  if (status == 401)
-    return STATION_CLOUD_ERROR_AUTH;
-  if (status == 403)
-    return STATION_CLOUD_ERROR_FORBIDDEN;
-  if (status == 404)
-    return STATION_CLOUD_ERROR_NOT_FOUND;
-  if (status == 429)
-    return STATION_CLOUD_ERROR_RATE_LIMITED;
-  if (status >= 500)
-    return STATION_CLOUD_ERROR_SERVER;
-  return STATION_CLOUD_ERROR_BAD_REQUEST;
-}
-
-static const char *
-hint_for_code (StationCloudError code, gboolean is_auth)
-{
-  switch (code) {
-  case STATION_CLOUD_ERROR_AUTH:
-    return is_auth ? " (the auth key was refused: check [soracom] auth_key_id/auth_key or "
-                     "SORACOM_AUTH_KEY_ID/SORACOM_AUTH_KEY)"
-                   : " (the token was refused twice: check the auth key and its permissions)";
-  case STATION_CLOUD_ERROR_FORBIDDEN:
-    return " (the auth key lacks permission for this call: check its SAM policy)";
-  case STATION_CLOUD_ERROR_RATE_LIMITED:
-    return " (SORACOM rate limit: lower [soracom] rate_per_s or retry later)";
-  case STATION_CLOUD_ERROR_SERVER:
-    return " (SORACOM server error: retry later)";
-  default:
-    return "";
-  }
-}
-
-/* The string member @name of @obj, or NULL (absent, null, not a string). */
-static const char *
-member_string (JsonObject *obj, const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* Reads {"code","message"} or {"errorMessage":{"code","message"}} from an
- * error body; otherwise a printable excerpt of it as the message. */
-static void
-parse_error_body (GBytes *body, char **code, char **message)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize len = 0;
-  const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
-  JsonNode *root;
-  JsonObject *obj;
-  GString *excerpt;
-
-  *code = *message = NULL;
-  if (data == NULL || len == 0)
-    return;
-  if (json_parser_load_from_data (parser, data, (gssize)len, NULL)
-      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root)) {
-    obj = json_node_get_object (root);
-    if (json_object_has_member (obj, "errorMessage")
-        && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "errorMessage")))
-      obj = json_object_get_object_member (obj, "errorMessage");
-    *code = g_strdup (member_string (obj, "code"));
-    *message = g_strdup (member_string (obj, "message"));
-    if (*code != NULL || *message != NULL)
-      return;
-  }
-  excerpt = g_string_new (NULL);
-  for (gsize i = 0; i < len && excerpt->len < 160; i++)
-    g_string_append_c (excerpt, g_ascii_isprint (data[i]) ? data[i] : ' ');
-  g_strstrip (excerpt->str);
-  *message = g_string_free (excerpt, FALSE);
-}
-
-static GError *
-http_error (const CloudCall *call, guint status, GBytes *body)
-{
-  g_autofree char *code = NULL, *message = NULL;
-  StationCloudError ec = code_for_status (status);
-  GError *error;
-
-  parse_error_body (body, &code, &message);
-  error = g_error_new (STATION_CLOUD_ERROR, ec, "SORACOM API %s %s: HTTP %u%s%s%s%s%s",
-                       call->method, call->path, status, code ? " " : "", code ? code : "",
-                       message && *message ? ": " : "", message ? message : "",
-                       hint_for_code (ec, call->no_auth && g_str_has_prefix (call->path, "/auth")));
-  station_cloud_error_set_details (error, status, code);
-  return error;
-}
-
 static void
 notify (CloudClient *c, const CloudCall *call, guint status, gint64 us, guint retry,
         const char *api_code, const char *why)
@@ -478,15 +380,15 @@ authenticate_locked (CloudClient *c, GCancellable *cancellable, GError **error)
   obj = reply.json != NULL && JSON_NODE_HOLDS_OBJECT (reply.json)
             ? json_node_get_object (reply.json)
             : NULL;
-  api_key = obj != NULL ? member_string (obj, "apiKey") : NULL;
-  token = obj != NULL ? member_string (obj, "token") : NULL;
+  api_key = obj != NULL ? cloud_json_member_string (obj, "apiKey") : NULL;
+  token = obj != NULL ? cloud_json_member_string (obj, "token") : NULL;
   if (api_key == NULL || token == NULL || *api_key == '\0' || *token == '\0') {
     g_set_error (error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_BAD_RESPONSE,
                  "SORACOM API POST /auth: the answer has no apiKey/token");
     goto out;
   }
   g_mutex_lock (&c->lock);
-  store_session_locked (c, api_key, token, member_string (obj, "operatorId"),
+  store_session_locked (c, api_key, token, cloud_json_member_string (obj, "operatorId"),
                         t0 + token_lifetime_us (c->opts.token_timeout_s));
   g_mutex_unlock (&c->lock);
   g_debug ("authenticated (token valid for %u s)", c->opts.token_timeout_s);
@@ -673,7 +575,8 @@ attempt_once (CloudClient *c, const CloudCall *call, const char *url, const char
     goto out;
   }
 
-  local = http_error (call, resp.status, resp.body);
+  local = cloud_api_error_new (call->method, call->path, resp.status, resp.body,
+                               call->no_auth && g_str_has_prefix (call->path, "/auth"));
   notify (c, call, resp.status, resp.elapsed_us, exchange, station_cloud_error_get_api_code (local),
           NULL);
   if (resp.status == 401 && !call->no_auth) {

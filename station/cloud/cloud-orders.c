@@ -193,9 +193,9 @@ cloud_client_sandbox_init (CloudClient *c, const char *email, const char *passwo
   r = reply.json != NULL && JSON_NODE_HOLDS_OBJECT (reply.json) ? json_node_get_object (reply.json)
                                                                 : NULL;
   if (r != NULL) {
-    api_key = json_object_get_string_member_with_default (r, "apiKey", NULL);
-    token = json_object_get_string_member_with_default (r, "token", NULL);
-    op = json_object_get_string_member_with_default (r, "operatorId", NULL);
+    api_key = cloud_json_member_string (r, "apiKey");
+    token = cloud_json_member_string (r, "token");
+    op = cloud_json_member_string (r, "operatorId");
   }
   if (api_key == NULL || token == NULL) {
     g_set_error (error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_BAD_RESPONSE,

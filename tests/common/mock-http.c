@@ -134,6 +134,7 @@ on_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
   SoupMessageHeadersIter iter;
   const char *name, *value;
   MockHttpReply *reply = NULL;
+  GSocketAddress *remote;
   ScriptEntry *e;
 
   req->method = g_strdup (soup_server_message_get_method (msg));
@@ -143,6 +144,9 @@ on_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
   soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
   while (soup_message_headers_iter_next (&iter, &name, &value))
     g_hash_table_replace (req->headers, g_ascii_strdown (name, -1), g_strdup (value));
+  remote = soup_server_message_get_remote_address (msg);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    req->remote_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote));
   req->body
       = body != NULL && body->data != NULL ? g_strndup (body->data, body->length) : g_strdup ("");
 

@@ -20,6 +20,7 @@ typedef struct {
   char *query;         /* raw query, or NULL */
   GHashTable *headers; /* lower-case name -> value */
   char *body;          /* NUL-terminated copy ("" when none) */
+  guint remote_port;   /* the client's port: equal ports mean a reused connection */
 } MockHttpRequest;
 
 typedef struct {
