@@ -8,6 +8,7 @@
 #include "drivers/identity.h"
 #include "station/registry/registry.h"
 #include "station/store/store.h"
+#include "station/cloud/cloud-error.h"
 
 G_DEFINE_QUARK (station_error_quark, station_error)
 
@@ -62,6 +63,8 @@ static const ExitRow exit_rows[] = {
   /* an identity given on the command line that fails its format check */
   { identity_error_quark, STATION_EXIT_USAGE, NULL },
   { g_key_file_error_quark, STATION_EXIT_USAGE, NULL },
+  /* the SORACOM API client: 4, configuration problems 2 */
+  { station_cloud_error_quark, STATION_EXIT_CLOUD, station_cloud_error_exit_code },
   /* local files (store, reports, labels written to disk) */
   { g_file_error_quark, STATION_EXIT_STORE, NULL },
   /* the local store: full disk, read-only, damaged file... (exit 5) */
