@@ -94,7 +94,7 @@ test_missing_file (void)
   g_autoptr (GPtrArray) sims = store_sim_csv_load ("/nonexistent/sims.csv", &error);
 
   g_assert_null (sims);
-  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_error (error, STATION_STORE_ERROR, STORE_ERROR_CSV);
   g_assert_nonnull (strstr (error->message, "/nonexistent/sims.csv"));
 }
 

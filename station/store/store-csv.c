@@ -284,7 +284,8 @@ store_sim_csv_load (const char *path, GError **error)
 
   map = g_mapped_file_new (path, FALSE, &local);
   if (map == NULL) {
-    g_set_error (error, G_FILE_ERROR, local->code, "%s", local->message);
+    g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_CSV, "%s: cannot be read (%s)", path,
+                 local->message);
     return NULL;
   }
   length = g_mapped_file_get_length (map);
