@@ -5,7 +5,10 @@
 
 #include <gio/gio.h>
 
+#include "drivers/at/at-parse.h"
 #include "drivers/identity.h"
+#include "drivers/modem/modem.h"
+#include "drivers/serial/serial-port.h"
 
 G_DEFINE_QUARK (station_error_quark, station_error)
 
@@ -38,6 +41,10 @@ static const ExitRow exit_rows[] = {
   /* an identity given on the command line that fails its format check */
   { identity_error_quark, STATION_EXIT_USAGE, NULL },
   { g_key_file_error_quark, STATION_EXIT_USAGE, NULL },
+  /* serial port, AT channel and modem: device or transport */
+  { serial_error_quark, STATION_EXIT_DEVICE, NULL },
+  { at_error_quark, STATION_EXIT_DEVICE, NULL },
+  { modem_error_quark, STATION_EXIT_DEVICE, NULL },
   /* local files (store, reports, labels written to disk) */
   { g_file_error_quark, STATION_EXIT_STORE, NULL },
   { g_io_error_quark, STATION_EXIT_STORE, NULL },
