@@ -240,8 +240,8 @@ matches_urc (const char *line, const char *urc)
 
   if (n > 0 && urc[n - 1] == ':')
     return g_ascii_strncasecmp (line, urc, n) == 0;
-  return g_ascii_strcasecmp (line, urc) == 0
-         || (g_ascii_strncasecmp (line, urc, n) == 0 && line[n] == ' ');
+  /* bare words are matched as sent: "Ready" (nRF91 SLM) is not "READY" */
+  return strcmp (line, urc) == 0 || (strncmp (line, urc, n) == 0 && line[n] == ' ');
 }
 
 /* "+CEREG" for "AT+CEREG?", "+CFUN" for "AT+CFUN=0"; "" when none. */
