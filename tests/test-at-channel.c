@@ -190,7 +190,8 @@ test_garbage_at_boot (void)
 {
   /* NULs, 0xFF, ANSI escapes and control bytes around the first replies */
   static const char boot_ok[] = "\x00\xff\xfe\x1b[2J\x1b[0m\x01\x02\r\n\x00\r\nOK\r\n";
-  static const char noisy_imei[] = "\x1b[1m\r\n8679620\x00\x00""40000000\r\n\r\nOK\r\n\x00";
+  static const char noisy_imei[] = "\x1b[1m\r\n8679620\x00\x00"
+                                   "40000000\r\n\r\nOK\r\n\x00";
   static const FakeAnswer answers[] = {
     { "AT", boot_ok, sizeof boot_ok - 1 },
     { "AT+CGSN", noisy_imei, sizeof noisy_imei - 1 },
@@ -323,9 +324,12 @@ test_cme_errors (void)
     const char *command;
     int code;
   } rows[] = {
-    { "AT+CIMI", AT_ERROR_SIM_MISSING },     { "AT+CPIN?", AT_ERROR_SIM_MISSING },
-    { "AT+CLCK=\"SC\",0,\"1111\"", AT_ERROR_SIM_FAILURE }, { "AT+COPS=0", AT_ERROR_SIM_FAILURE },
-    { "AT+CMGS=1", AT_ERROR_CMS },           { "AT+XYZ", AT_ERROR_FAILED },
+    { "AT+CIMI", AT_ERROR_SIM_MISSING },
+    { "AT+CPIN?", AT_ERROR_SIM_MISSING },
+    { "AT+CLCK=\"SC\",0,\"1111\"", AT_ERROR_SIM_FAILURE },
+    { "AT+COPS=0", AT_ERROR_SIM_FAILURE },
+    { "AT+CMGS=1", AT_ERROR_CMS },
+    { "AT+XYZ", AT_ERROR_FAILED },
   };
   g_autoptr (FakeModem) fake = fake_modem_new (answers, "\r\nERROR\r\n", TRUE, 2);
   g_autoptr (AtChannel) ch = open_channel (fake, NULL);

@@ -116,8 +116,8 @@ put_opt_int (GHashTable *out, const char *key, gboolean known, int value)
 }
 
 static gboolean
-run_value (gboolean (*parse) (const char *, char **, GError **), const char *reply,
-           GHashTable *out, GError **error)
+run_value (gboolean (*parse) (const char *, char **, GError **), const char *reply, GHashTable *out,
+           GError **error)
 {
   g_autofree char *v = NULL;
 
@@ -236,9 +236,9 @@ run_parser (const char *name, const char *reply, GHashTable *out, GError **error
   return FALSE;
 }
 
-static const char *const all_parsers[] = { "imei", "imsi", "iccid", "crsm-iccid", "info",
-                                           "ati",  "cpin", "csq",   "cesq",       "creg",
-                                           "creg-urc", "cops", "cfun", "cgdcont" };
+static const char *const all_parsers[]
+    = { "imei", "imsi", "iccid", "crsm-iccid", "info", "ati",  "cpin",
+        "csq",  "cesq", "creg",  "creg-urc",   "cops", "cfun", "cgdcont" };
 
 static void
 test_reply_case (gconstpointer data)

@@ -111,8 +111,8 @@ check_run (const Transcript *t, const Run *r)
   g_autoptr (JsonNode) node = NULL;
   JsonObject *got;
   g_autoptr (GList) members = NULL;
-  static const char *const keys[] = { "imei",  "imsi",     "iccid", "manufacturer",
-                                      "model", "revision", "sim",   "warnings" };
+  static const char *const keys[]
+      = { "imei", "imsi", "iccid", "manufacturer", "model", "revision", "sim", "warnings" };
   const char *sim;
 
   g_test_message ("%s %s: pty %s rc %d out %s err %s", t->name, r->mode ? r->mode : "(plain)",
@@ -228,8 +228,7 @@ test_silent_modem (void)
 static void
 test_garbage_modem (void)
 {
-  g_autoptr (FakeModem) fake = fake_modem_new (NULL, "\xff\xfe\x1b[2J\x13\x11~#~\r\n", FALSE,
-                                               1);
+  g_autoptr (FakeModem) fake = fake_modem_new (NULL, "\xff\xfe\x1b[2J\x13\x11~#~\r\n", FALSE, 1);
   g_autofree char *out = NULL, *err = NULL;
   gint64 us;
 

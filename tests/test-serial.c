@@ -34,8 +34,8 @@ test_pty_roundtrip (void)
   g_assert_cmpint (n, ==, 0);
 
   g_assert_cmpint (write (master, "OK\r\n", 4), ==, 4);
-  n = serial_port_read (port, buf, sizeof buf, g_get_monotonic_time () + 10 * G_USEC_PER_SEC,
-                        NULL, &error);
+  n = serial_port_read (port, buf, sizeof buf, g_get_monotonic_time () + 10 * G_USEC_PER_SEC, NULL,
+                        &error);
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 4);
   g_assert_cmpmem (buf, 4, "OK\r\n", 4);
@@ -49,9 +49,9 @@ test_pty_roundtrip (void)
 
   g_assert_cmpint (write (master, "junk", 4), ==, 4);
   /* wait until it is there, then drop it */
-  g_assert_cmpint (serial_port_read (port, buf, 1, g_get_monotonic_time () + 10 * G_USEC_PER_SEC,
-                                     NULL, &error),
-                   ==, 1);
+  g_assert_cmpint (
+      serial_port_read (port, buf, 1, g_get_monotonic_time () + 10 * G_USEC_PER_SEC, NULL, &error),
+      ==, 1);
   g_assert_cmpint (serial_port_discard_input (port, &error), >=, 0);
   g_assert_no_error (error);
   serial_port_close (port);

@@ -17,28 +17,72 @@
  * entries whole lines (or a line starting with the entry and a space). */
 static const char *const builtin_urcs[] = {
   /* 27.007 registration, SIM, functionality and event reports */
-  "+CREG:", "+CGREG:", "+CEREG:", "+C5GREG:", "+CPIN:", "+CFUN:", "+CGEV:", "+CIEV:", "+CMTI:",
-  "+CDS:", "+CUSD:", "+CTZV:", "+CTZE:", "+CTZEU:", "+CRING:", "+CLIP:", "+CSCON:", "+CEDRXP:",
-  "+CNEC_EMM:", "+CNEC_ESM:", "+PBREADY",
+  "+CREG:",
+  "+CGREG:",
+  "+CEREG:",
+  "+C5GREG:",
+  "+CPIN:",
+  "+CFUN:",
+  "+CGEV:",
+  "+CIEV:",
+  "+CMTI:",
+  "+CDS:",
+  "+CUSD:",
+  "+CTZV:",
+  "+CTZE:",
+  "+CTZEU:",
+  "+CRING:",
+  "+CLIP:",
+  "+CSCON:",
+  "+CEDRXP:",
+  "+CNEC_EMM:",
+  "+CNEC_ESM:",
+  "+PBREADY",
   /* boot and power lines (Quectel, SIMCom, nRF91 SLM, Cinterion, ...) */
-  "RDY", "APP RDY", "Ready", "POWERED DOWN", "NORMAL POWER DOWN", "PB DONE", "SMS DONE",
-  "SMS Ready", "Call Ready", "RING", "^SYSSTART",
+  "RDY",
+  "APP RDY",
+  "Ready",
+  "POWERED DOWN",
+  "NORMAL POWER DOWN",
+  "PB DONE",
+  "SMS DONE",
+  "SMS Ready",
+  "Call Ready",
+  "RING",
+  "^SYSSTART",
   /* vendor codes common enough to know without a profile */
-  "+QIND:", "+QIURC:", "+QUSIM:", "+QSIMSTAT:", "^RSSI:", "^MODE:", "^BOOT:", "^HCSQ:", "^SRVST:",
-  "^SIMST:", "^DSFLOWRPT:", "*RADIOPOWER:", "%XSIM:", "%CESQ:", "%XTIME:", "%MDMEV:", "#QSS:",
-  "+UUPSDA:", "+UUSORD:", "+CPSI:",
+  "+QIND:",
+  "+QIURC:",
+  "+QUSIM:",
+  "+QSIMSTAT:",
+  "^RSSI:",
+  "^MODE:",
+  "^BOOT:",
+  "^HCSQ:",
+  "^SRVST:",
+  "^SIMST:",
+  "^DSFLOWRPT:",
+  "*RADIOPOWER:",
+  "%XSIM:",
+  "%CESQ:",
+  "%XTIME:",
+  "%MDMEV:",
+  "#QSS:",
+  "+UUPSDA:",
+  "+UUSORD:",
+  "+CPSI:",
 };
 
 struct _AtChannel {
   SerialPort *port;
-  GString *line;       /* the line being assembled */
-  int esc;             /* 0 none, 1 after ESC, 2 inside a CSI sequence */
-  int esc_len;         /* bytes of the current escape sequence */
-  gboolean overflow;   /* skipping the rest of an overlong line */
-  guint overflows;     /* overlong lines since the command started */
-  gsize rx_bytes;      /* bytes received since the command started */
-  GQueue lines;        /* complete lines not handled yet (char *) */
-  GPtrArray *urcs;     /* extra URCs (const char *), from profiles */
+  GString *line;     /* the line being assembled */
+  int esc;           /* 0 none, 1 after ESC, 2 inside a CSI sequence */
+  int esc_len;       /* bytes of the current escape sequence */
+  gboolean overflow; /* skipping the rest of an overlong line */
+  guint overflows;   /* overlong lines since the command started */
+  gsize rx_bytes;    /* bytes received since the command started */
+  GQueue lines;      /* complete lines not handled yet (char *) */
+  GPtrArray *urcs;   /* extra URCs (const char *), from profiles */
   AtTranscriptFunc transcript;
   gpointer transcript_data;
   AtUrcFunc urc;
@@ -298,7 +342,7 @@ at_command_timeout_ms (const char *command)
     const char *prefix;
     guint ms;
   } slow[] = {
-    { "AT+COPS", 180000 }, { "AT+CFUN", 30000 }, { "AT+CGACT", 150000 },
+    { "AT+COPS", 180000 },  { "AT+CFUN", 30000 }, { "AT+CGACT", 150000 },
     { "AT+CGATT", 150000 }, { "AT+CLCK", 15000 }, { "AT+CPIN=", 15000 },
   };
 
@@ -432,8 +476,8 @@ run_once (AtChannel *ch, const char *command, guint timeout_ms, gboolean *timed_
 }
 
 char *
-at_channel_command (AtChannel *ch, const char *command, guint timeout_ms,
-                    GCancellable *cancellable, GError **error)
+at_channel_command (AtChannel *ch, const char *command, guint timeout_ms, GCancellable *cancellable,
+                    GError **error)
 {
   g_return_val_if_fail (ch != NULL && command != NULL, NULL);
 

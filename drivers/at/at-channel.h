@@ -26,10 +26,10 @@
 
 G_BEGIN_DECLS
 
-#define AT_LINE_MAX 4096          /* bytes in one line before it is refused */
-#define AT_REPLY_MAX_LINES 256    /* information lines in one reply */
+#define AT_LINE_MAX           4096 /* bytes in one line before it is refused */
+#define AT_REPLY_MAX_LINES    256  /* information lines in one reply */
 #define AT_TIMEOUT_DEFAULT_MS 3000 /* identity reads and settings */
-#define AT_TIMEOUT_SYNC_MS 1000    /* the first AT of at_channel_start */
+#define AT_TIMEOUT_SYNC_MS    1000 /* the first AT of at_channel_start */
 
 typedef enum {
   AT_LINE_SENT,     /* a command line written by the station */
@@ -63,8 +63,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtChannel, at_channel_free)
 /* at_channel_get_path: the port path, for messages. */
 const char *at_channel_get_path (AtChannel *channel);
 
-void at_channel_set_transcript_func (AtChannel *channel, AtTranscriptFunc func,
-                                     gpointer user_data);
+void at_channel_set_transcript_func (AtChannel *channel, AtTranscriptFunc func, gpointer user_data);
 void at_channel_set_urc_func (AtChannel *channel, AtUrcFunc func, gpointer user_data);
 
 /* at_channel_add_urcs: more URCs to recognise (a modem profile's vendor

@@ -11,7 +11,7 @@ G_DEFINE_QUARK (at_error_quark, at_error)
 
 /* Lines of one reply considered at most (bounds hostile input). */
 #define REPLY_MAX_LINES 512
-#define FIELDS_MAX 64
+#define FIELDS_MAX      64
 
 /* +CME ERROR codes of 27.007 section 9.2 that mean something to the
  * station, numeric and verbose (CMEE=1 and CMEE=2) forms. */
@@ -465,11 +465,16 @@ at_parse_cpin (const char *reply, AtSimState *state, GError **error)
     const char *code;
     AtSimState state;
   } codes[] = {
-    { "READY", AT_SIM_READY },          { "SIM PIN2", AT_SIM_READY },
-    { "SIM PUK2", AT_SIM_READY },       { "SIM PIN", AT_SIM_PIN },
-    { "SIM PUK", AT_SIM_PUK },          { "NOT INSERTED", AT_SIM_MISSING },
-    { "SIM NOT INSERTED", AT_SIM_MISSING }, { "SIM REMOVED", AT_SIM_MISSING },
-    { "NOT READY", AT_SIM_NOT_READY },  { "SIM BUSY", AT_SIM_NOT_READY },
+    { "READY", AT_SIM_READY },
+    { "SIM PIN2", AT_SIM_READY },
+    { "SIM PUK2", AT_SIM_READY },
+    { "SIM PIN", AT_SIM_PIN },
+    { "SIM PUK", AT_SIM_PUK },
+    { "NOT INSERTED", AT_SIM_MISSING },
+    { "SIM NOT INSERTED", AT_SIM_MISSING },
+    { "SIM REMOVED", AT_SIM_MISSING },
+    { "NOT READY", AT_SIM_NOT_READY },
+    { "SIM BUSY", AT_SIM_NOT_READY },
   };
   g_auto (GStrv) lines = at_reply_lines (reply, error);
   g_autofree char *code = NULL;

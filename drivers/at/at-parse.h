@@ -212,10 +212,10 @@ gboolean at_creg_line_is_unsolicited (const char *line);
 gboolean at_parse_cfun (const char *reply, int *fun, GError **error);
 
 typedef struct {
-  int mode;       /* 0 automatic, 1 manual, 2 deregistered, ... */
-  int format;     /* 0 long, 1 short, 2 numeric; -1 when absent */
-  char oper[64];  /* operator as sent, unquoted; "" when absent */
-  int act;        /* -1 when absent */
+  int mode;      /* 0 automatic, 1 manual, 2 deregistered, ... */
+  int format;    /* 0 long, 1 short, 2 numeric; -1 when absent */
+  char oper[64]; /* operator as sent, unquoted; "" when absent */
+  int act;       /* -1 when absent */
 } AtCops;
 
 gboolean at_parse_cops (const char *reply, AtCops *cops, GError **error);

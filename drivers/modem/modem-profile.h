@@ -25,12 +25,12 @@ typedef struct {
   const char *const *model_prefixes; /* prefixes of +CGMM, used when the manufacturer is unknown */
   const ModemQuery *imei;            /* tried in order until one gives a value */
   const ModemQuery *iccid;
-  const ModemQuery *revision;        /* tried when AT+CGMR gives nothing */
-  const char *radio_off;             /* "AT+CFUN=0" or "AT+CFUN=4" */
-  int radio_off_cfun;                /* the +CFUN: value that radio_off leaves */
-  const char *const *boot_urcs;      /* lines that say the module finished booting */
-  const char *const *urcs;           /* vendor URCs to recognise (at_channel_add_urcs) */
-  guint boot_timeout_ms;             /* how long a power-up may take */
+  const ModemQuery *revision;   /* tried when AT+CGMR gives nothing */
+  const char *radio_off;        /* "AT+CFUN=0" or "AT+CFUN=4" */
+  int radio_off_cfun;           /* the +CFUN: value that radio_off leaves */
+  const char *const *boot_urcs; /* lines that say the module finished booting */
+  const char *const *urcs;      /* vendor URCs to recognise (at_channel_add_urcs) */
+  guint boot_timeout_ms;        /* how long a power-up may take */
 } ModemProfile;
 
 /* modem_profile_generic: the 3GPP profile used when nothing else matches. */

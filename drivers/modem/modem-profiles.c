@@ -9,15 +9,21 @@
 
 #include "drivers/at/at-parse.h"
 
-#define CRSM_ICCID { "AT+CRSM=176,12258,0,0,10", at_parse_crsm_iccid }
-#define END_QUERY { NULL, NULL }
+#define CRSM_ICCID                                                                                 \
+  {                                                                                                \
+    "AT+CRSM=176,12258,0,0,10", at_parse_crsm_iccid                                                \
+  }
+#define END_QUERY                                                                                  \
+  {                                                                                                \
+    NULL, NULL                                                                                     \
+  }
 
 /* ---- generic 3GPP (27.007 / V.25ter) ---- */
 
 static const ModemQuery generic_imei[] = {
   { "AT+CGSN", at_parse_imei },
-  { "AT+GSN", at_parse_imei },      /* SIM868, BG770A, E3372 */
-  { "AT+CGSN=1", at_parse_imei },   /* nRF91: +CGSN: "<imei>" */
+  { "AT+GSN", at_parse_imei },    /* SIM868, BG770A, E3372 */
+  { "AT+CGSN=1", at_parse_imei }, /* nRF91: +CGSN: "<imei>" */
   END_QUERY,
 };
 
@@ -54,9 +60,9 @@ static const ModemProfile generic_profile = {
 /* ---- Quectel: BG96, BG770A, EP06, EC2x ---- */
 
 static const char *const quectel_makers[] = { "quectel", NULL };
-static const char *const quectel_models[] = { "BG9", "BG7", "BG6", "BC6", "BC9", "EC2", "EG2",
-                                              "EG9", "EP0", "EM0", "EM1", "RM5", "RG5", "UC2",
-                                              "M95", "M66", NULL };
+static const char *const quectel_models[]
+    = { "BG9", "BG7", "BG6", "BC6", "BC9", "EC2", "EG2", "EG9", "EP0",
+        "EM0", "EM1", "RM5", "RG5", "UC2", "M95", "M66", NULL };
 static const ModemQuery quectel_iccid[] = {
   { "AT+QCCID", at_parse_iccid }, /* "+QCCID: 8939...F" (EP06) */
   { "AT+CCID", at_parse_iccid },
@@ -69,8 +75,8 @@ static const ModemQuery quectel_revision[] = {
   END_QUERY,
 };
 static const char *const quectel_boot[] = { "RDY", "APP RDY", NULL };
-static const char *const quectel_urcs[] = { "+QNETDEVSTATUS:", "+QGPSURC:", "+QPSMTIMER:",
-                                            "+QCFG:", NULL };
+static const char *const quectel_urcs[]
+    = { "+QNETDEVSTATUS:", "+QGPSURC:", "+QPSMTIMER:", "+QCFG:", NULL };
 
 static const ModemProfile quectel_profile = {
   .name = "quectel",
@@ -90,15 +96,15 @@ static const ModemProfile quectel_profile = {
 /* ---- u-blox: SARA-R4/R5, LARA, TOBY ---- */
 
 static const char *const ublox_makers[] = { "u-blox", "ublox", NULL };
-static const char *const ublox_models[] = { "SARA-", "LARA-", "TOBY-", "LISA-", "LENA-", "ALEX-",
-                                            NULL };
+static const char *const ublox_models[]
+    = { "SARA-", "LARA-", "TOBY-", "LISA-", "LENA-", "ALEX-", NULL };
 static const ModemQuery ublox_iccid[] = {
   { "AT+CCID", at_parse_iccid },
   CRSM_ICCID,
   END_QUERY,
 };
-static const char *const ublox_urcs[] = { "+UUSIMSTAT:", "+UUPSDD:", "+UUSOCL:", "+UUHTTPCR:",
-                                          "+UUFWINSTALL:", NULL };
+static const char *const ublox_urcs[]
+    = { "+UUSIMSTAT:", "+UUPSDD:", "+UUSOCL:", "+UUHTTPCR:", "+UUFWINSTALL:", NULL };
 
 /* SARA-R412M rejects AT+CFUN=16 (reset) and takes AT+CFUN=0 */
 static const ModemProfile ublox_profile = {
@@ -118,8 +124,8 @@ static const ModemProfile ublox_profile = {
 /* ---- SIMCom: SIM7x00, SIM800/868, A76xx ---- */
 
 static const char *const simcom_makers[] = { "simcom", NULL };
-static const char *const simcom_models[] = { "SIM7", "SIM8", "SIM5", "A76", "A79", "SIMCOM_",
-                                             NULL };
+static const char *const simcom_models[]
+    = { "SIM7", "SIM8", "SIM5", "A76", "A79", "SIMCOM_", NULL };
 static const ModemQuery simcom_iccid[] = {
   { "AT+CICCID", at_parse_iccid }, /* SIM7x00/A76xx: "+ICCID: ..." */
   { "AT+CCID", at_parse_iccid },   /* SIM800/868: bare digits + "f" */
@@ -180,8 +186,8 @@ static const ModemProfile nordic_profile = {
 /* ---- Telit: LE910, ME910, ME310 ---- */
 
 static const char *const telit_makers[] = { "telit", NULL };
-static const char *const telit_models[] = { "LE910", "ME910", "ME310", "ML865", "LN9", "FN9",
-                                            "HE910", "UE910", "LM9", NULL };
+static const char *const telit_models[]
+    = { "LE910", "ME910", "ME310", "ML865", "LN9", "FN9", "HE910", "UE910", "LM9", NULL };
 static const ModemQuery telit_iccid[] = {
   { "AT#CCID", at_parse_iccid }, /* "#CCID: ..." */
   { "AT+ICCID", at_parse_iccid },
@@ -212,8 +218,8 @@ static const ModemProfile telit_profile = {
 /* ---- Sierra Wireless: EM/MC/WP/HL ---- */
 
 static const char *const sierra_makers[] = { "sierra", NULL };
-static const char *const sierra_models[] = { "EM7", "EM9", "MC7", "WP7", "HL7", "HL8", "AR7",
-                                             NULL };
+static const char *const sierra_models[]
+    = { "EM7", "EM9", "MC7", "WP7", "HL7", "HL8", "AR7", NULL };
 static const ModemQuery sierra_iccid[] = {
   { "AT!ICCID?", at_parse_iccid }, /* "ICCID: ..." */
   { "AT+ICCID", at_parse_iccid },
@@ -244,8 +250,8 @@ static const ModemQuery huawei_iccid[] = {
   CRSM_ICCID,
   END_QUERY,
 };
-static const char *const huawei_urcs[] = { "^NWTIME:", "^CEND:", "^ORIG:", "^CONN:", "^STIN:",
-                                           "^HFREQINFO:", NULL };
+static const char *const huawei_urcs[]
+    = { "^NWTIME:", "^CEND:", "^ORIG:", "^CONN:", "^STIN:", "^HFREQINFO:", NULL };
 
 static const ModemProfile huawei_profile = {
   .name = "huawei",
@@ -309,8 +315,16 @@ static const ModemProfile marvell_profile = {
 
 /* The one explicit list; the generic profile comes last. */
 static const ModemProfile *const profiles[] = {
-  &quectel_profile, &ublox_profile,  &simcom_profile,  &nordic_profile,  &telit_profile,
-  &sierra_profile,  &huawei_profile, &fibocom_profile, &marvell_profile, &generic_profile,
+  &quectel_profile,
+  &ublox_profile,
+  &simcom_profile,
+  &nordic_profile,
+  &telit_profile,
+  &sierra_profile,
+  &huawei_profile,
+  &fibocom_profile,
+  &marvell_profile,
+  &generic_profile,
   NULL,
 };
 

@@ -144,8 +144,8 @@ modem_wait_ready (Modem *m, guint timeout_ms, GCancellable *cancellable, GError 
     gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
     g_autofree char *line = NULL;
 
-    if (at_channel_wait_urc (m->channel, boot, (guint)CLAMP (left_ms, 1, 1000), &line,
-                             cancellable, &local))
+    if (at_channel_wait_urc (m->channel, boot, (guint)CLAMP (left_ms, 1, 1000), &line, cancellable,
+                             &local))
       g_debug ("%s: boot line '%s'", at_channel_get_path (m->channel), line);
     else if (local != NULL) {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -400,8 +400,8 @@ modem_identify (Modem *m, GCancellable *cancellable, GError **error)
   id->profile = m->profile->name;
   g_debug ("%s: profile %s", at_channel_get_path (m->channel), m->profile->name);
 
-  if (id->revision == NULL && !query_first (m, m->profile->revision, &id->revision, &ev,
-                                            cancellable, error))
+  if (id->revision == NULL
+      && !query_first (m, m->profile->revision, &id->revision, &ev, cancellable, error))
     goto out;
   if (!query_first (m, m->profile->imei, &id->imei, &ev, cancellable, error))
     goto out;
@@ -430,8 +430,8 @@ out:
 static const char *const reg_commands[] = { "AT+CEREG?", "AT+CGREG?", "AT+CREG?" };
 
 gboolean
-modem_wait_registered (Modem *m, guint timeout_ms, AtRegistration *out,
-                       GCancellable *cancellable, GError **error)
+modem_wait_registered (Modem *m, guint timeout_ms, AtRegistration *out, GCancellable *cancellable,
+                       GError **error)
 {
   static const char *const reg_urcs[] = { "+CEREG:", "+CGREG:", "+CREG:", NULL };
   gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
@@ -502,7 +502,8 @@ modem_signal (Modem *m, ModemSignal *sig, GCancellable *cancellable, GError **er
   memset (sig, 0, sizeof *sig);
   sig->csq = 99;
   sig->rsrq = 255;
-  if (!ask (m, "AT+CESQ", &cesq, cancellable, error) || !ask (m, "AT+CSQ", &csq, cancellable, error))
+  if (!ask (m, "AT+CESQ", &cesq, cancellable, error)
+      || !ask (m, "AT+CSQ", &csq, cancellable, error))
     return FALSE;
   if (cesq != NULL && at_parse_cesq (cesq, &e, NULL)) {
     sig->has_rsrp = at_cesq_rsrp_dbm (e.rsrp, &sig->rsrp_dbm);
@@ -536,8 +537,8 @@ modem_radio_off (Modem *m, GCancellable *cancellable, GError **error)
     return FALSE;
   if (!at_parse_cfun (reply, &fun, &local)) {
     /* the command was accepted; a module that cannot report it is taken at its word */
-    g_debug ("%s: AT+CFUN? unreadable after %s: %s", at_channel_get_path (m->channel),
-             p->radio_off, local->message);
+    g_debug ("%s: AT+CFUN? unreadable after %s: %s", at_channel_get_path (m->channel), p->radio_off,
+             local->message);
     return TRUE;
   }
   if (fun != p->radio_off_cfun && fun != 0 && fun != 4) {

@@ -22,11 +22,11 @@ G_BEGIN_DECLS
 GQuark modem_error_quark (void);
 
 typedef enum {
-  MODEM_ERROR_NOT_READY,            /* the module did not finish booting in time */
-  MODEM_ERROR_NOT_REGISTERED,       /* no network registration in time */
-  MODEM_ERROR_REGISTRATION_DENIED,  /* the network refused the SIM */
-  MODEM_ERROR_NO_SIGNAL,            /* neither +CESQ nor +CSQ gave a value */
-  MODEM_ERROR_RADIO_STILL_ON,       /* the radio-off command did not take */
+  MODEM_ERROR_NOT_READY,           /* the module did not finish booting in time */
+  MODEM_ERROR_NOT_REGISTERED,      /* no network registration in time */
+  MODEM_ERROR_REGISTRATION_DENIED, /* the network refused the SIM */
+  MODEM_ERROR_NO_SIGNAL,           /* neither +CESQ nor +CSQ gave a value */
+  MODEM_ERROR_RADIO_STILL_ON,      /* the radio-off command did not take */
 } ModemError;
 
 typedef enum {

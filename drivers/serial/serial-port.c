@@ -148,8 +148,8 @@ open_termios (const char *path, guint baud, SerialFlow flow, GError **error)
   if (cfsetispeed (&tio, speed) != 0 || cfsetospeed (&tio, speed) != 0
       || tcsetattr (fd, TCSANOW, &tio) != 0) {
     int err = errno;
-    g_set_error (error, SERIAL_ERROR, SERIAL_ERROR_CONFIG, "%s: cannot set line settings: %s",
-                 path, g_strerror (err));
+    g_set_error (error, SERIAL_ERROR, SERIAL_ERROR_CONFIG, "%s: cannot set line settings: %s", path,
+                 g_strerror (err));
     goto fail;
   }
   return fd;
@@ -389,8 +389,7 @@ serial_port_read (SerialPort *port, void *buf, gsize len, gint64 deadline_us,
     waited = TRUE;
   }
   /* input announced a thousand times yet never readable */
-  g_set_error (error, SERIAL_ERROR, SERIAL_ERROR_IO, "%s: input never became readable",
-               port->path);
+  g_set_error (error, SERIAL_ERROR, SERIAL_ERROR_IO, "%s: input never became readable", port->path);
   return -1;
 }
 
@@ -451,8 +450,8 @@ serial_port_discard_input (SerialPort *port, GError **error)
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
       break;
     if (n == 0 || errno_is_gone (errno)) {
-      g_set_error (error, SERIAL_ERROR, SERIAL_ERROR_GONE,
-                   "%s: device vanished; check the cable", port->path);
+      g_set_error (error, SERIAL_ERROR, SERIAL_ERROR_GONE, "%s: device vanished; check the cable",
+                   port->path);
       return -1;
     }
     set_io_error (port, error, "read", errno);

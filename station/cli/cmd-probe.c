@@ -47,11 +47,10 @@ probe_run (StationCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *port = NULL;
   int baud = SERIAL_DEFAULT_BAUD;
-  const GOptionEntry entries[] = {
-    { "port", 0, 0, G_OPTION_ARG_FILENAME, &port, "serial port or pty of the modem", "PATH" },
-    { "baud", 0, 0, G_OPTION_ARG_INT, &baud, "baud rate (default 115200)", "N" },
-    { NULL }
-  };
+  const GOptionEntry entries[]
+      = { { "port", 0, 0, G_OPTION_ARG_FILENAME, &port, "serial port or pty of the modem", "PATH" },
+          { "baud", 0, 0, G_OPTION_ARG_INT, &baud, "baud rate (default 115200)", "N" },
+          { NULL } };
   g_autoptr (Modem) modem = NULL;
   g_autoptr (ModemIdentity) id = NULL;
   g_autoptr (JsonNode) node = NULL;
