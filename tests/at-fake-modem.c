@@ -49,6 +49,7 @@ static gboolean
 answer (FakeModem *f, const char *line)
 {
   const FakeAnswer *a = NULL;
+  guint seen = fake_modem_count (f, line);
 
   g_mutex_lock (&f->lock);
   g_ptr_array_add (f->received, g_strdup (line));
@@ -71,6 +72,8 @@ answer (FakeModem *f, const char *line)
       write_bytes (f, f->fallback, strlen (f->fallback));
     return TRUE;
   }
+  if (a->delay_ms > 0 && seen == 0)
+    g_usleep (a->delay_ms * 1000); /* the module is slow; not a test waiting */
   write_bytes (f, a->reply, a->reply_len > 0 ? a->reply_len : strlen (a->reply));
   if (a->close) {
     close (f->master);

@@ -11,6 +11,7 @@ typedef struct {
   const char *reply;   /* bytes written back (may hold NULs: see reply_len) */
   gsize reply_len;     /* 0 = strlen (reply) */
   gboolean close;      /* close the pty after writing the reply */
+  guint delay_ms;      /* a slow module: wait this long before the first reply */
 } FakeAnswer;
 
 typedef struct _FakeModem FakeModem;

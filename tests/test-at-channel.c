@@ -310,6 +310,30 @@ test_line_flood (void)
 }
 
 static void
+test_late_reply (void)
+{
+  /* the first AT+CGMI is answered after the retry went out: its second OK
+   * must not become AT+CGMM's reply */
+  static const FakeAnswer answers[] = {
+    { "AT+CGMI", "\r\nQuectel\r\n\r\nOK\r\n", 0, FALSE, 1200 },
+    { "AT+CGMM", "\r\nBG96\r\n\r\nOK\r\n" },
+    { NULL },
+  };
+  g_autoptr (FakeModem) fake = fake_modem_new (answers, "\r\nERROR\r\n", FALSE, 0);
+  g_autoptr (AtChannel) ch = open_channel (fake, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cgmi = at_channel_command (ch, "AT+CGMI", 800, NULL, &error);
+  g_autofree char *cgmm = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (cgmi, ==, "Quectel\r\nOK\r\n");
+  g_assert_cmpuint (fake_modem_count (fake, "AT+CGMI"), ==, 2);
+  cgmm = at_channel_command (ch, "AT+CGMM", 5000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cgmm, ==, "BG96\r\nOK\r\n");
+}
+
+static void
 test_cme_errors (void)
 {
   static const FakeAnswer answers[] = {
@@ -441,6 +465,7 @@ main (int argc, char **argv)
   g_test_add_func ("/at-channel/closed-mid-reply", test_closed_mid_reply);
   g_test_add_func ("/at-channel/endless-line", test_endless_line);
   g_test_add_func ("/at-channel/line-flood", test_line_flood);
+  g_test_add_func ("/at-channel/late-reply", test_late_reply);
   g_test_add_func ("/at-channel/cme-errors", test_cme_errors);
   g_test_add_func ("/at-channel/cancel", test_cancel);
   g_test_add_func ("/at-channel/wait-urc", test_wait_urc);

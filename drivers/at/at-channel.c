@@ -10,6 +10,9 @@
 #define READ_CHUNK 1024
 /* Reads done to drain pending input before a command (bounds a flood). */
 #define DRAIN_READS 64
+/* Quiet time awaited after a retried command, and its bound. */
+#define SETTLE_MS     300
+#define SETTLE_MAX_MS 2000
 /* Bytes an escape sequence may span before it is given up. */
 #define ESC_MAX 32
 
@@ -475,6 +478,26 @@ run_once (AtChannel *ch, const char *command, guint timeout_ms, gboolean *timed_
   }
 }
 
+/* After a retry succeeded, the first attempt's late reply may still come:
+ * take in everything that arrives until the line is quiet for SETTLE_MS
+ * (at most SETTLE_MAX_MS), so it is not taken as the next command's. */
+static gboolean
+settle (AtChannel *ch, GCancellable *cancellable, GError **error)
+{
+  gint64 end = g_get_monotonic_time () + SETTLE_MAX_MS * 1000;
+
+  for (;;) {
+    gint64 quiet = MIN (g_get_monotonic_time () + SETTLE_MS * 1000, end);
+    int rc = fill (ch, quiet, cancellable, error);
+
+    if (rc < 0)
+      return FALSE;
+    g_free (handle_idle_lines (ch, NULL));
+    if (rc == 0 || g_get_monotonic_time () >= end)
+      return TRUE;
+  }
+}
+
 char *
 at_channel_command (AtChannel *ch, const char *command, guint timeout_ms, GCancellable *cancellable,
                     GError **error)
@@ -487,6 +510,8 @@ at_channel_command (AtChannel *ch, const char *command, guint timeout_ms, GCance
     gboolean timed_out = FALSE;
     char *text = run_once (ch, command, timeout_ms, &timed_out, cancellable, error);
 
+    if (text != NULL && attempt > 0 && !settle (ch, cancellable, error))
+      g_clear_pointer (&text, g_free);
     if (text != NULL || !timed_out)
       return text;
     g_debug ("%s: no reply to %s within %u ms (attempt %d)", serial_port_get_path (ch->port),

@@ -309,7 +309,7 @@ read_sim_state (Modem *m, const SimEvidence *ev, ModemSimState *state, GCancella
   for (int i = 0; i < SIM_POLLS; i++) {
     g_autofree char *reply = NULL;
     g_autoptr (GError) local = NULL;
-    AtSimState cpin;
+    AtSimState cpin = AT_SIM_READY;
     ModemSimState s = MODEM_SIM_UNKNOWN;
 
     if (!ask (m, "AT+CPIN?", &reply, cancellable, error))
@@ -318,9 +318,11 @@ read_sim_state (Modem *m, const SimEvidence *ev, ModemSimState *state, GCancella
       s = sim_from_cpin (cpin);
     else if (local != NULL)
       s = sim_from_error (local);
-    if (local != NULL && local->domain == AT_ERROR
-        && (local->code == AT_ERROR_SIM_BUSY || local->code == AT_ERROR_SIM_FAILURE
-            || local->code == AT_ERROR_SIM_WRONG))
+    /* the SIM says it is busy or broken (not just an unknown command) */
+    if ((local != NULL && local->domain == AT_ERROR
+         && (local->code == AT_ERROR_SIM_BUSY || local->code == AT_ERROR_SIM_FAILURE
+             || local->code == AT_ERROR_SIM_WRONG || local->code == AT_ERROR_NOT_ALLOWED))
+        || (local == NULL && reply != NULL && cpin == AT_SIM_NOT_READY))
       explicit_error = TRUE;
     if (s != MODEM_SIM_UNKNOWN && s != MODEM_SIM_ERROR) {
       *state = s;
