@@ -113,8 +113,10 @@ identity_imsi_check (const char *imsi, GError **error)
 {
   if (!check_digits ("IMSI", imsi, 15, 15, error))
     return FALSE;
-  /* ITU-T E.212: MCCs start with 2..7 (0 and 1 are test/reserved). */
-  if (imsi[0] < '2' || imsi[0] > '7') {
+  /* ITU-T E.212: geographic MCCs start with 2..7, the international shared
+   * codes are 90x (901 in nordic-nrf9160-linkmonitor.chat); 0xx, 1xx and
+   * 8xx are test/reserved. */
+  if ((imsi[0] < '2' || imsi[0] > '7') && !(imsi[0] == '9' && imsi[1] == '0')) {
     g_set_error (error, IDENTITY_ERROR, IDENTITY_ERROR_PREFIX,
                  "IMSI '%s' has no valid mobile country code (%.3s)", imsi, imsi);
     return FALSE;

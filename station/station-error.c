@@ -5,10 +5,13 @@
 
 #include <gio/gio.h>
 
+#include "drivers/at/at-parse.h"
 #include "drivers/identity.h"
 #include "station/registry/registry.h"
 #include "station/store/store.h"
 #include "station/cloud/cloud-error.h"
+#include "drivers/modem/modem.h"
+#include "drivers/serial/serial-port.h"
 
 G_DEFINE_QUARK (station_error_quark, station_error)
 
@@ -65,6 +68,10 @@ static const ExitRow exit_rows[] = {
   { g_key_file_error_quark, STATION_EXIT_USAGE, NULL },
   /* the SORACOM API client: 4, configuration problems 2 */
   { station_cloud_error_quark, STATION_EXIT_CLOUD, station_cloud_error_exit_code },
+  /* serial port, AT channel and modem: device or transport */
+  { serial_error_quark, STATION_EXIT_DEVICE, NULL },
+  { at_error_quark, STATION_EXIT_DEVICE, NULL },
+  { modem_error_quark, STATION_EXIT_DEVICE, NULL },
   /* local files (store, reports, labels written to disk) */
   { g_file_error_quark, STATION_EXIT_STORE, NULL },
   /* the local store: full disk, read-only, damaged file... (exit 5) */

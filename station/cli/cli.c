@@ -15,6 +15,7 @@ static const StationCliCommand *const commands[] = {
   &station_cli_batch_command,
   &station_cli_lookup_command,
   &station_cli_registry_command,
+  &station_cli_probe_command,
 };
 
 /* Global options that take a separate value argument: needed to find the
