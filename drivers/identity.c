@@ -113,8 +113,10 @@ identity_imsi_check (const char *imsi, GError **error)
 {
   if (!check_digits ("IMSI", imsi, 15, 15, error))
     return FALSE;
-  /* ITU-T E.212: MCCs start with 2..7 (0 and 1 are test/reserved). */
-  if (imsi[0] < '2' || imsi[0] > '7') {
+  /* ITU-T E.212: geographic MCCs start with 2..7, the international shared
+   * codes are 90x (901 in nordic-nrf9160-linkmonitor.chat); 0xx, 1xx and
+   * 8xx are test/reserved. */
+  if ((imsi[0] < '2' || imsi[0] > '7') && !(imsi[0] == '9' && imsi[1] == '0')) {
     g_set_error (error, IDENTITY_ERROR, IDENTITY_ERROR_PREFIX,
                  "IMSI '%s' has no valid mobile country code (%.3s)", imsi, imsi);
     return FALSE;
@@ -146,11 +148,17 @@ identity_iccid_check (const char *iccid, GError **error)
 gboolean
 identity_device_id_check (const char *device_id, GError **error)
 {
+  return identity_code_check ("device ID", device_id, error);
+}
+
+gboolean
+identity_code_check (const char *what, const char *device_id, GError **error)
+{
   gsize n;
 
   if (device_id == NULL || *device_id == '\0') {
     g_set_error (error, IDENTITY_ERROR, IDENTITY_ERROR_EMPTY,
-                 "device ID is empty: scan or type 1 to %d characters from A-Z 0-9 - .",
+                 "%s is empty: scan or type 1 to %d characters from A-Z 0-9 - .", what,
                  IDENTITY_DEVICE_ID_MAX);
     return FALSE;
   }
@@ -160,12 +168,12 @@ identity_device_id_check (const char *device_id, GError **error)
       continue;
     if (c >= 0x20 && c < 0x7f)
       g_set_error (error, IDENTITY_ERROR, IDENTITY_ERROR_CHARACTER,
-                   "device ID '%s' has the character '%c' at position %d: only A-Z a-z 0-9 - . "
+                   "%s '%s' has the character '%c' at position %d: only A-Z a-z 0-9 - . "
                    "are allowed (others type differently on JIS keyboards)",
-                   device_id, c, (int)(p - device_id) + 1);
+                   what, device_id, c, (int)(p - device_id) + 1);
     else
       g_set_error (error, IDENTITY_ERROR, IDENTITY_ERROR_CHARACTER,
-                   "device ID has the byte 0x%02x at position %d: only A-Z a-z 0-9 - . are allowed",
+                   "%s has the byte 0x%02x at position %d: only A-Z a-z 0-9 - . are allowed", what,
                    c, (int)(p - device_id) + 1);
     return FALSE;
   }

@@ -47,6 +47,10 @@ gboolean identity_iccid_check (const char *iccid, GError **error);
  * section 3).  The error names the first bad character and its position. */
 gboolean identity_device_id_check (const char *device_id, GError **error);
 
+/* identity_code_check: the device ID rules for another scanned code (a
+ * batch ID, ...); @what names it in the message ("batch ID"). */
+gboolean identity_code_check (const char *what, const char *code, GError **error);
+
 /* identity_device_id_normalize: the canonical (upper-case) form of a valid
  * device ID, used for storage, comparison and label payloads; NULL with
  * @error set when the ID is invalid.  Free with g_free(). */

@@ -6,7 +6,13 @@
 #include <gio/gio.h>
 
 #include "drivers/fixture/fixture.h"
+#include "drivers/at/at-parse.h"
 #include "drivers/identity.h"
+#include "station/registry/registry.h"
+#include "station/store/store.h"
+#include "station/cloud/cloud-error.h"
+#include "drivers/modem/modem.h"
+#include "drivers/serial/serial-port.h"
 
 G_DEFINE_QUARK (station_error_quark, station_error)
 
@@ -33,6 +39,28 @@ station_code_exit (int code)
   }
 }
 
+static int
+store_code_exit (int code)
+{
+  switch ((StoreError)code) {
+  case STORE_ERROR_NOT_FOUND:
+  case STORE_ERROR_EXISTS:
+  case STORE_ERROR_CONFLICT:
+    return STATION_EXIT_CHECK;
+  case STORE_ERROR_INVALID:
+  case STORE_ERROR_CSV:
+    return STATION_EXIT_USAGE;
+  default:
+    return STATION_EXIT_STORE;
+  }
+}
+
+static int
+registry_code_exit (int code)
+{
+  return code == REGISTRY_ERROR_BIND ? STATION_EXIT_DEVICE : STATION_EXIT_USAGE;
+}
+
 /* fixtures: a bad fixture URI is a usage error, everything else is the
  * device or its transport */
 static int
@@ -47,9 +75,19 @@ static const ExitRow exit_rows[] = {
   /* an identity given on the command line that fails its format check */
   { identity_error_quark, STATION_EXIT_USAGE, NULL },
   { g_key_file_error_quark, STATION_EXIT_USAGE, NULL },
+  /* the SORACOM API client: 4, configuration problems 2 */
+  { station_cloud_error_quark, STATION_EXIT_CLOUD, station_cloud_error_exit_code },
+  /* serial port, AT channel and modem: device or transport */
+  { serial_error_quark, STATION_EXIT_DEVICE, NULL },
+  { at_error_quark, STATION_EXIT_DEVICE, NULL },
+  { modem_error_quark, STATION_EXIT_DEVICE, NULL },
   { fixture_error_quark, STATION_EXIT_DEVICE, fixture_code_exit },
   /* local files (store, reports, labels written to disk) */
   { g_file_error_quark, STATION_EXIT_STORE, NULL },
+  /* the local store: full disk, read-only, damaged file... (exit 5) */
+  { station_store_error_quark, STATION_EXIT_STORE, store_code_exit },
+  /* the Beam registration receiver: PSK file and --listen (2), bind (3) */
+  { station_registry_error_quark, STATION_EXIT_USAGE, registry_code_exit },
   { g_io_error_quark, STATION_EXIT_STORE, NULL },
 };
 

@@ -24,7 +24,9 @@ static const struct {
 } imsi_cases[] = {
   { "440103167209666", -1 }, /* SORACOM plan-D (440 10) */
   { "295050900000001", -1 }, /* SORACOM global (295 05) */
+  { "901403719315964", -1 }, /* international MCC 901 (nordic-nrf9160-linkmonitor.chat) */
   { "001010123456789", IDENTITY_ERROR_PREFIX },
+  { "801403719315964", IDENTITY_ERROR_PREFIX },
   { "44010316720966", IDENTITY_ERROR_LENGTH },
   { "44010316720966x", IDENTITY_ERROR_CHARACTER },
 };

@@ -5,3 +5,7 @@
 #include "station/cli/cli.h"
 
 extern const StationCliCommand station_cli_help_command;
+extern const StationCliCommand station_cli_batch_command;
+extern const StationCliCommand station_cli_lookup_command;
+extern const StationCliCommand station_cli_registry_command;
+extern const StationCliCommand station_cli_probe_command;

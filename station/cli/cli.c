@@ -11,7 +11,8 @@
 
 /* The one explicit list of commands, in the order the usage text shows. */
 static const StationCliCommand *const commands[] = {
-  &station_cli_help_command,
+  &station_cli_help_command,     &station_cli_batch_command, &station_cli_lookup_command,
+  &station_cli_registry_command, &station_cli_probe_command,
 };
 
 /* Global options that take a separate value argument: needed to find the
@@ -36,9 +37,8 @@ find_command (const char *name)
   return NULL;
 }
 
-/* Index of the command word in @argv, or -1. */
-static int
-find_command_index (int argc, char **argv)
+int
+station_cli_find_word (int argc, char **argv)
 {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -172,7 +172,7 @@ station_cli_main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
 
-  idx = find_command_index (argc, argv);
+  idx = station_cli_find_word (argc, argv);
   if (idx < 0) {
     if (argc > 1 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)) {
       print_usage (stdout);

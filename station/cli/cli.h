@@ -40,6 +40,11 @@ typedef struct {
 /* station_cli_main: the whole program; returns the process exit code. */
 int station_cli_main (int argc, char **argv);
 
+/* station_cli_find_word: index in @argv of the first argument that is
+ * neither an option nor the value of a global option (--db, --config,
+ * --api-url): the command word, or a sub-command word.  -1 when none. */
+int station_cli_find_word (int argc, char **argv);
+
 /* station_cli_parse: parses @argv with the command's @entries plus the
  * global options, then loads the configuration.  Non-option arguments stay
  * in @argv.  FALSE with @error (STATION_ERROR_USAGE) on a bad option. */

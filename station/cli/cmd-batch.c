@@ -1,0 +1,135 @@
+/* station/cli/cmd-batch.c - station-cli batch import: a batch and the SIMs
+ * it expects, from a SORACOM order or a CSV file (imsi,iccid,serial_number,
+ * msisdn). */
+#define G_LOG_DOMAIN "station-cli"
+
+#include <string.h>
+
+#include "drivers/identity.h"
+#include "station/cli/cli-commands.h"
+#include "station/cloud/cloud-client.h"
+#include "station/store/store.h"
+
+/* Batch IDs are printed on labels and reports and typed by scanners: the
+ * same character rules as device IDs. */
+static gboolean
+check_batch_id (const char *id, GError **error)
+{
+  return identity_code_check ("batch ID", id, error);
+}
+
+static GPtrArray *
+sims_from_order (StationCli *cli, const char *order_id, GError **error)
+{
+  g_autofree char *url = station_cli_api_url (cli);
+  g_autoptr (GPtrArray) ordered = NULL;
+  GPtrArray *sims;
+  CloudClient *client;
+
+  client = cloud_client_new_from_config (cli->config, url, NULL, error);
+  if (client == NULL)
+    return NULL;
+  ordered = cloud_client_list_ordered_subscribers (client, order_id, NULL, error);
+  cloud_client_free (client);
+  if (ordered == NULL)
+    return NULL;
+  sims = g_ptr_array_new_with_free_func ((GDestroyNotify)store_sim_free);
+  for (guint i = 0; i < ordered->len; i++) {
+    CloudOrderedSubscriber *o = g_ptr_array_index (ordered, i);
+    g_ptr_array_add (sims, store_sim_new (o->imsi, o->iccid, o->serial_number, o->msisdn));
+  }
+  if (sims->len == 0) {
+    g_set_error (error, STATION_ERROR, STATION_ERROR_CHECK_FAILED,
+                 "order %s lists no SIMs: is it shipped and its SIMs registered?", order_id);
+    g_ptr_array_unref (sims);
+    return NULL;
+  }
+  return sims;
+}
+
+static int
+import_run (StationCli *cli, int argc, char **argv, GError **error)
+{
+  g_autofree char *batch_id = NULL, *order_id = NULL, *csv = NULL, *note = NULL;
+  const GOptionEntry entries[]
+      = { { "batch", 0, 0, G_OPTION_ARG_STRING, &batch_id, "batch ID (A-Z a-z 0-9 - .)", "ID" },
+          { "order-id", 0, 0, G_OPTION_ARG_STRING, &order_id, "SORACOM order whose SIMs to expect",
+            "OID" },
+          { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv,
+            "CSV with columns imsi,iccid,serial_number,msisdn", "FILE" },
+          { "note", 0, 0, G_OPTION_ARG_STRING, &note, "free text kept with the batch", "TEXT" },
+          { NULL } };
+  g_autoptr (GPtrArray) sims = NULL;
+  g_autoptr (Store) store = NULL;
+  g_autoptr (StoreBatch) batch = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  if (!station_cli_parse (cli, "batch import", "", entries, &argc, &argv, error))
+    return -1;
+  if (argc > 1) {
+    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
+    return -1;
+  }
+  if (batch_id == NULL || (order_id == NULL) == (csv == NULL)) {
+    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
+                 "give --batch ID and one of --order-id OID or --csv FILE");
+    return -1;
+  }
+  if (!check_batch_id (batch_id, error))
+    return -1;
+
+  sims = csv != NULL ? store_sim_csv_load (csv, error) : sims_from_order (cli, order_id, error);
+  if (sims == NULL)
+    return -1;
+
+  store = store_open_from_config (cli->config, STORE_OPEN_DEFAULT, error);
+  if (store == NULL)
+    return -1;
+  batch = store_batch_new (batch_id, csv != NULL ? "csv" : "order");
+  batch->order_id = g_strdup (order_id);
+  batch->note = g_strdup (note);
+  if (!store_batch_import (store, batch, sims, error))
+    return -1;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "batch");
+  json_builder_add_string_value (b, batch_id);
+  json_builder_set_member_name (b, "source");
+  json_builder_add_string_value (b, batch->source);
+  json_builder_set_member_name (b, "order_id");
+  if (order_id)
+    json_builder_add_string_value (b, order_id);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "sims");
+  json_builder_add_int_value (b, sims->len);
+  json_builder_set_member_name (b, "db");
+  json_builder_add_string_value (b, store_get_path (store));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  station_cli_print_json (root);
+  return STATION_EXIT_OK;
+}
+
+static int
+batch_run (StationCli *cli, int argc, char **argv, GError **error)
+{
+  /* the sub-command word is the first non-option argument after "batch" */
+  int i = station_cli_find_word (argc, argv);
+
+  if (i > 0 && strcmp (argv[i], "import") == 0) {
+    memmove (argv + i, argv + i + 1, (gsize)(argc - i) * sizeof (char *));
+    return import_run (cli, argc - 1, argv, error);
+  }
+  g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
+               "expected 'batch import --batch ID (--order-id OID | --csv FILE)'");
+  return -1;
+}
+
+const StationCliCommand station_cli_batch_command = {
+  .name = "batch",
+  .synopsis = "import --batch ID (--order-id OID | --csv FILE)",
+  .summary = "create a batch and the SIMs it expects; prints a JSON summary",
+  .run = batch_run,
+};

@@ -1,0 +1,407 @@
+/* station/registry/registry-server.c - the Beam registration receiver over
+ * HTTP (libsoup SoupServer) on a thread of its own. */
+#define G_LOG_DOMAIN "station-registry"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "drivers/identity.h"
+#include "station/registry/registry.h"
+
+struct _RegistryServer {
+  Store *store;
+  GBytes *psk;
+  char *token;
+  gsize max_body;
+  gint64 max_skew_ms;
+  RegistryLogFunc log;
+  gpointer log_data;
+
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *soup;
+  char *host;
+  guint want_port;
+  guint port;
+  guint count; /* atomic */
+
+  GMutex lock;
+  GCond cond;
+  gboolean started; /* the thread has listened (or failed to) */
+  GError *start_error;
+};
+
+/* Body bytes counted while reading a request (bounded memory). */
+typedef struct {
+  gsize bytes;
+} BodyCount;
+
+static void
+log_line (RegistryServer *s, SoupServerMessage *msg, const char *device_id, guint status,
+          const char *reason)
+{
+  const char *remote = soup_server_message_get_remote_host (msg);
+  g_autofree char *line = g_strdup_printf ("%s %s %s %u %s", remote ? remote : "-",
+                                           soup_server_message_get_method (msg),
+                                           device_id ? device_id : "-", status, reason);
+
+  g_atomic_int_inc (&s->count);
+  if (s->log != NULL)
+    s->log (line, s->log_data);
+  else
+    g_message ("%s", line);
+}
+
+static void
+respond_json (SoupServerMessage *msg, guint status, JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+  gsize len = strlen (text);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), len);
+}
+
+static void
+respond (RegistryServer *s, SoupServerMessage *msg, guint status, const char *reason,
+         const char *device_id)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, status == 200 ? "result" : "error");
+  json_builder_add_string_value (b, reason);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  respond_json (msg, status, node);
+  log_line (s, msg, device_id, status, reason);
+}
+
+static void
+got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer data)
+{
+  BodyCount *c = data;
+
+  c->bytes += g_bytes_get_size (chunk);
+}
+
+/* Before the body: refuse a declared oversize body at once, and count the
+ * bytes of the others instead of keeping them (the body is not used). */
+static void
+early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer data)
+{
+  RegistryServer *s = data;
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  BodyCount *count;
+
+  if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH
+      && (gsize)soup_message_headers_get_content_length (h) > s->max_body) {
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                  "close");
+    respond (s, msg, 413, "request body too large", NULL);
+    return;
+  }
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  count = g_new0 (BodyCount, 1);
+  g_object_set_data_full (G_OBJECT (msg), "registry-body-count", count, g_free);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk), count);
+}
+
+static gboolean
+token_equal (const char *a, const char *b)
+{
+  gsize n = strlen (a), m = strlen (b);
+  guint diff = n == m ? 0 : 1;
+
+  for (gsize i = 0; i < m; i++)
+    diff |= (guint)(a[i % (n ? n : 1)] ^ b[i]);
+  return diff == 0 && n == m;
+}
+
+static void
+handle_list (RegistryServer *s, SoupServerMessage *msg, const char *path)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *id = NULL;
+  const char *raw = path + strlen ("/registrations/");
+
+  if (s->token == NULL) {
+    respond (s, msg, 404, "registrations endpoint disabled (set [registry] token)", NULL);
+    return;
+  }
+  if (auth == NULL || !g_str_has_prefix (auth, "Bearer ")) {
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer");
+    respond (s, msg, 401, "missing Authorization: Bearer <token>", NULL);
+    return;
+  }
+  if (!token_equal (s->token, auth + strlen ("Bearer "))) {
+    respond (s, msg, 403, "wrong token", NULL);
+    return;
+  }
+  id = identity_device_id_normalize (raw, NULL);
+  if (id == NULL) {
+    respond (s, msg, 400, "bad device id (1-64 characters from A-Z a-z 0-9 - .)", NULL);
+    return;
+  }
+  list = store_registration_list_by_device (s->store, id, &error);
+  if (list == NULL) {
+    g_warning ("%s", error->message);
+    respond (s, msg, 500, "store error", id);
+    return;
+  }
+  b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (guint i = 0; i < list->len; i++) {
+    const StoreRegistration *r = list->pdata[i];
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "device_id");
+    json_builder_add_string_value (b, r->device_id);
+    json_builder_set_member_name (b, "imsi");
+    json_builder_add_string_value (b, r->imsi);
+    json_builder_set_member_name (b, "imei");
+    if (r->imei)
+      json_builder_add_string_value (b, r->imei);
+    else
+      json_builder_add_null_value (b);
+    json_builder_set_member_name (b, "timestamp");
+    json_builder_add_int_value (b, r->timestamp);
+    json_builder_set_member_name (b, "remote");
+    json_builder_add_string_value (b, r->remote ? r->remote : "");
+    json_builder_set_member_name (b, "received_at");
+    json_builder_add_int_value (b, r->received_at);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  node = json_builder_get_root (b);
+  respond_json (msg, 200, node);
+  log_line (s, msg, id, 200, "listed");
+}
+
+static void
+handle_register (RegistryServer *s, SoupServerMessage *msg, const char *path)
+{
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  BodyCount *count = g_object_get_data (G_OBJECT (msg), "registry-body-count");
+  RegistryRequest req = {
+    .path = path,
+    .imsi = soup_message_headers_get_one (h, "x-soracom-imsi"),
+    .imei = soup_message_headers_get_one (h, "x-soracom-imei"),
+    .msisdn = soup_message_headers_get_one (h, "x-soracom-msisdn"),
+    .sim_id = soup_message_headers_get_one (h, "x-soracom-sim-id"),
+    .timestamp = soup_message_headers_get_one (h, "x-soracom-timestamp"),
+    .signature = soup_message_headers_get_one (h, "x-soracom-signature"),
+    .signature_version = soup_message_headers_get_one (h, "x-soracom-signature-version"),
+  };
+  RegistryVerdict v;
+  g_autoptr (GError) error = NULL;
+  StoreRegistration reg = { 0 };
+
+  if (count != NULL && count->bytes > s->max_body) {
+    respond (s, msg, 413, "request body too large", NULL);
+    return;
+  }
+  registry_verify (&req, s->psk, store_now_ms (), s->max_skew_ms, &v);
+  if (v.status != 200) {
+    respond (s, msg, v.status, v.reason, v.device_id);
+    registry_verdict_clear (&v);
+    return;
+  }
+  reg.device_id = v.device_id;
+  reg.imsi = (char *)req.imsi;
+  reg.imei = (char *)req.imei;
+  reg.timestamp = v.timestamp;
+  reg.signature = g_ascii_strdown (req.signature, -1);
+  reg.remote = (char *)soup_server_message_get_remote_host (msg);
+  if (store_registration_add (s->store, &reg, &error))
+    respond (s, msg, 200, "recorded", v.device_id);
+  else if (g_error_matches (error, STATION_STORE_ERROR, STORE_ERROR_EXISTS))
+    respond (s, msg, 403, "replay (already recorded)", v.device_id);
+  else {
+    g_warning ("%s", error->message);
+    respond (s, msg, 500, "store error", v.device_id);
+  }
+  g_free (reg.signature);
+  registry_verdict_clear (&v);
+}
+
+static void
+handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+         gpointer data)
+{
+  RegistryServer *s = data;
+  const char *method = soup_server_message_get_method (msg);
+
+  if (g_str_has_prefix (path, "/registrations/")) {
+    if (strcmp (method, "GET") != 0)
+      respond (s, msg, 405, "method not allowed (GET /registrations/<device_id>)", NULL);
+    else
+      handle_list (s, msg, path);
+    return;
+  }
+  if (!g_str_has_suffix (path, "/register")) {
+    respond (s, msg, 404, "unknown path: POST /<device_id>/register", NULL);
+    return;
+  }
+  if (strcmp (method, "POST") != 0) {
+    respond (s, msg, 405, "method not allowed (POST /<device_id>/register)", NULL);
+    return;
+  }
+  handle_register (s, msg, path);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  RegistryServer *s = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) addr = g_inet_address_new_from_string (s->host);
+  g_autoptr (GSocketAddress) sa = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (s->context);
+  s->soup = soup_server_new ("server-header", "station-registry", NULL);
+  soup_server_add_early_handler (s->soup, NULL, early_handler, s, NULL);
+  soup_server_add_handler (s->soup, NULL, handler, s, NULL);
+  sa = g_inet_socket_address_new (addr, (guint16)s->want_port);
+  if (soup_server_listen (s->soup, sa, 0, &error)) {
+    uris = soup_server_get_uris (s->soup);
+    if (uris != NULL)
+      s->port = (guint)g_uri_get_port (uris->data);
+    g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  }
+
+  g_mutex_lock (&s->lock);
+  if (error != NULL)
+    g_set_error (&s->start_error, REGISTRY_ERROR, REGISTRY_ERROR_BIND, "cannot listen on %s:%u: %s",
+                 s->host, s->want_port, error->message);
+  s->started = TRUE;
+  g_cond_signal (&s->cond);
+  g_mutex_unlock (&s->lock);
+
+  if (error == NULL)
+    g_main_loop_run (s->loop);
+
+  soup_server_disconnect (s->soup);
+  g_clear_object (&s->soup);
+  /* let the disconnections finish before the context goes */
+  for (int i = 0; i < 100 && g_main_context_iteration (s->context, FALSE); i++)
+    ;
+  store_release_thread (s->store);
+  g_main_context_pop_thread_default (s->context);
+  return NULL;
+}
+
+RegistryServer *
+registry_server_new (Store *store, const RegistryOptions *options)
+{
+  RegistryServer *s = g_new0 (RegistryServer, 1);
+
+  g_return_val_if_fail (options != NULL && options->psk != NULL, NULL);
+  s->store = store;
+  s->psk = g_bytes_ref (options->psk);
+  s->token = options->token && *options->token ? g_strdup (options->token) : NULL;
+  s->max_body = options->max_body ? options->max_body : REGISTRY_MAX_BODY;
+  s->max_skew_ms = options->max_skew_ms ? options->max_skew_ms : REGISTRY_MAX_SKEW_MS;
+  s->log = options->log;
+  s->log_data = options->log_data;
+  g_mutex_init (&s->lock);
+  g_cond_init (&s->cond);
+  return s;
+}
+
+gboolean
+registry_server_start (RegistryServer *s, const char *host, guint port, GError **error)
+{
+  g_autoptr (GInetAddress) addr = g_inet_address_new_from_string (host);
+  gboolean ok;
+
+  g_return_val_if_fail (s->thread == NULL, FALSE);
+  if (addr == NULL) {
+    g_set_error (error, REGISTRY_ERROR, REGISTRY_ERROR_LISTEN, "'%s' is not an IP address", host);
+    return FALSE;
+  }
+  s->host = g_strdup (host);
+  s->want_port = port;
+  s->context = g_main_context_new ();
+  s->loop = g_main_loop_new (s->context, FALSE);
+  s->started = FALSE;
+  s->thread = g_thread_new ("registry", server_thread, s);
+
+  g_mutex_lock (&s->lock);
+  while (!s->started)
+    g_cond_wait (&s->cond, &s->lock);
+  ok = s->start_error == NULL;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&s->start_error));
+  g_mutex_unlock (&s->lock);
+
+  if (!ok)
+    registry_server_stop (s);
+  return ok;
+}
+
+guint
+registry_server_get_port (RegistryServer *s)
+{
+  return s->port;
+}
+
+char *
+registry_server_get_url (RegistryServer *s)
+{
+  gboolean v6 = s->host && strchr (s->host, ':') != NULL;
+
+  return g_strdup_printf ("http://%s%s%s:%u/", v6 ? "[" : "", s->host, v6 ? "]" : "", s->port);
+}
+
+guint
+registry_server_get_count (RegistryServer *s)
+{
+  return (guint)g_atomic_int_get (&s->count);
+}
+
+void
+registry_server_stop (RegistryServer *s)
+{
+  if (s->thread == NULL)
+    return;
+  g_main_context_invoke (s->context, quit_loop, s->loop);
+  g_thread_join (s->thread);
+  s->thread = NULL;
+  g_clear_pointer (&s->loop, g_main_loop_unref);
+  g_clear_pointer (&s->context, g_main_context_unref);
+  g_clear_pointer (&s->host, g_free);
+}
+
+void
+registry_server_free (RegistryServer *s)
+{
+  if (s == NULL)
+    return;
+  registry_server_stop (s);
+  g_bytes_unref (s->psk);
+  g_free (s->token);
+  g_clear_error (&s->start_error);
+  g_mutex_clear (&s->lock);
+  g_cond_clear (&s->cond);
+  g_free (s);
+}
