@@ -5,3 +5,4 @@
 #include "station/cli/cli.h"
 
 extern const StationCliCommand station_cli_help_command;
+extern const StationCliCommand station_cli_label_command;
