@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "drivers/identity.h"
-#include "drivers/printer/print-queue.h"
+#include "drivers/printer/printer.h"
 #include "labels/label.h"
 #include "station/cli/cli-commands.h"
 
@@ -61,35 +61,26 @@ check_identities (LabelArgs *a, GError **error)
   return TRUE;
 }
 
-static void
-log_record (const PrintRecord *r, gpointer user_data)
-{
-  g_debug ("print job %" G_GUINT64_FORMAT " for %s on %s: attempt %u, %s%s%s", r->job_id, r->key,
-           r->printer_uri, r->attempt, r->state == PRINT_JOB_PRINTED ? "printed" : "not printed",
-           r->error ? ": " : "", r->error ? r->error->message : "");
-}
-
 static gboolean
 print_label (const LabelArgs *a, const LabelTemplate *tmpl, const LabelData *data, GError **error)
 {
-  g_autoptr (PrintQueue) queue = NULL;
+  g_autoptr (Printer) printer = NULL;
   g_autoptr (GBytes) bytes = NULL;
-  Printer *printer;
-  PrinterFormat pformat;
+  PrinterJob job = { 0 };
   LabelFormat lformat;
 
   printer = printer_open (a->printer, error);
   if (printer == NULL)
     return FALSE;
-  queue = print_queue_new (printer, log_record, NULL, NULL);
-  pformat = printer_get_format (printer);
-  if (!label_format_from_name (printer_format_name (pformat), &lformat, error))
+  job.format = printer_get_format (printer);
+  if (!label_format_from_name (printer_format_name (job.format), &lformat, error))
     return FALSE;
   bytes = label_render (tmpl, data, lformat, a->dpi, error);
   if (bytes == NULL)
     return FALSE;
-  return print_queue_submit (queue, a->device_id, a->device_id, pformat, bytes, NULL, NULL, NULL,
-                             error);
+  job.title = a->device_id;
+  job.data = bytes;
+  return printer_print (printer, &job, NULL, error);
 }
 
 static int
