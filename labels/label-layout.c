@@ -54,7 +54,7 @@ label_layout_free (LabelLayout *layout)
   if (layout == NULL)
     return;
   g_free (layout->payload);
-  g_ptr_array_unref (layout->items);
+  g_clear_pointer (&layout->items, g_ptr_array_unref);
   g_free (layout);
 }
 

@@ -227,9 +227,10 @@ load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const cha
   }
 
   /* Data Matrix and QR: 0.25 mm is the smallest module that thermal
-   * printers and handheld imagers handle reliably; Code 128: 0.19 mm
-   * (7.5 mil) bars. */
-  min_def = e->type == LABEL_ELEMENT_CODE128 ? 0.19 : 0.25;
+   * printers and handheld imagers handle reliably; Code 128: 0.16 mm, so
+   * that bars are at least 2 dots wide at 203 and 300 dpi (1-dot bars of
+   * a thermal head print unevenly). */
+  min_def = e->type == LABEL_ELEMENT_CODE128 ? 0.16 : 0.25;
   max_def = e->type == LABEL_ELEMENT_CODE128 ? 0.5 : 1.0;
   if (!get_mm (kf, group, "module_min_mm", FALSE, min_def, &e->module_min_mm, origin, error)
       || !get_mm (kf, group, "module_max_mm", FALSE, max_def, &e->module_max_mm, origin, error))

@@ -52,6 +52,22 @@ label_text_width (const char *text, const char *font, gboolean bold, double font
   return (double)logical.width / PANGO_SCALE;
 }
 
+int
+label_text_unknown_glyphs (const char *text, const char *font, gboolean bold)
+{
+  PangoFontMap *map = pango_cairo_font_map_get_default ();
+  PangoContext *ctx = pango_font_map_create_context (map);
+  PangoLayout *layout;
+  int unknown;
+
+  setup_context (ctx);
+  layout = make_layout (ctx, text, font, bold, 20);
+  unknown = pango_layout_get_unknown_glyphs_count (layout);
+  g_object_unref (layout);
+  g_object_unref (ctx);
+  return unknown;
+}
+
 void
 label_text_draw (cairo_t *cr, const char *text, const char *font, gboolean bold, double font_px,
                  double x, double baseline)
