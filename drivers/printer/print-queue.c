@@ -235,6 +235,7 @@ print_queue_reprint (PrintQueue *q, const char *key, const char *reason, guint64
 {
   g_autoptr (GBytes) data = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *stored_key = NULL;
   PrinterFormat format;
   QueueJob *j;
 
@@ -247,6 +248,7 @@ print_queue_reprint (PrintQueue *q, const char *key, const char *reason, guint64
   if (j != NULL) {
     data = g_bytes_ref (j->data);
     title = g_strdup (j->title);
+    stored_key = g_strdup (j->key);
     format = j->format;
   }
   g_mutex_unlock (&q->lock);
@@ -255,7 +257,8 @@ print_queue_reprint (PrintQueue *q, const char *key, const char *reason, guint64
                  key);
     return FALSE;
   }
-  return print_queue_submit (q, key, title, format, data, reason, job_id, cancellable, error);
+  return print_queue_submit (q, stored_key, title, format, data, reason, job_id, cancellable,
+                             error);
 }
 
 gboolean

@@ -72,6 +72,8 @@ zpl_connect (ZplPrinter *z, GCancellable *cancellable, GError **error)
   GSocketConnection *conn;
 
   g_socket_client_set_timeout (client, MAX (1u, (z->reply_timeout_ms + 999) / 1000));
+  /* a printer's raw port is on the local network, never behind a proxy */
+  g_socket_client_set_enable_proxy (client, FALSE);
   conn = g_socket_client_connect_to_host (client, z->host, z->port, cancellable, &local);
   if (conn == NULL) {
     g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_UNREACHABLE,
