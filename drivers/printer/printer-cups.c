@@ -318,6 +318,33 @@ submit (CupsPrinter *c, http_t *http, const PrinterJob *job, int *job_id, GError
   return TRUE;
 }
 
+/* What CUPS' network backends (socket, ipp, lpd) report while they cannot
+ * reach the device: the connecting-to-device reason, or one of these
+ * printer-state-messages (English: the job is created with the C locale's
+ * language).  The backends keep retrying; the station gives up after
+ * connect_timeout. */
+static const char *const unreachable_messages[] = {
+  "may not exist or is unavailable",
+  "is unreachable",
+  "is not responding",
+  "is in use",
+  "Unable to connect",
+  "Unable to locate printer",
+  "Waiting for printer to become available",
+};
+
+static gboolean
+device_unreachable (const QueueState *q)
+{
+  for (guint i = 0; i < q->reasons->len; i++)
+    if (g_str_has_prefix (q->reasons->pdata[i], "connecting-to-device"))
+      return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (unreachable_messages); i++)
+    if (strstr (q->message, unreachable_messages[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* follow: waits for job @job_id to complete, with the queue's faults as
  * named errors.  FALSE means the job must be cancelled. */
 static gboolean
@@ -325,7 +352,7 @@ follow (CupsPrinter *c, http_t *http, int job_id, GCancellable *cancellable, GEr
 {
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64)c->job_timeout_ms * 1000;
-  gint64 connecting_since = 0;
+  gint64 unreachable_since = 0;
 
   for (;;) {
     g_autofree char *job_reasons = NULL;
@@ -348,14 +375,11 @@ follow (CupsPrinter *c, http_t *http, int job_id, GCancellable *cancellable, GEr
     now = g_get_monotonic_time ();
     ok = queue_ready (c, &q, error);
     if (ok) {
-      gboolean connecting = FALSE;
-      for (guint i = 0; i < q.reasons->len; i++)
-        connecting = connecting || g_str_has_prefix (q.reasons->pdata[i], "connecting-to-device");
-      if (!connecting)
-        connecting_since = 0;
-      else if (connecting_since == 0)
-        connecting_since = now;
-      else if (now - connecting_since >= (gint64)c->connect_timeout_ms * 1000) {
+      if (!device_unreachable (&q))
+        unreachable_since = 0;
+      else if (unreachable_since == 0)
+        unreachable_since = now;
+      else if (now - unreachable_since >= (gint64)c->connect_timeout_ms * 1000) {
         g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_UNREACHABLE,
                      "CUPS cannot reach the printer of queue '%s' for %.0f s (CUPS: %s): check "
                      "that it is on and connected, then retry",
