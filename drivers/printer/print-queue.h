@@ -34,6 +34,8 @@ typedef struct {
   gint64 time_ms;      /* UTC milliseconds */
 } PrintRecord;
 
+/* Called from the printing thread with the queue locked: it must return
+ * quickly and not call print_queue_*() (a store insert is fine). */
 typedef void (*PrintRecorder) (const PrintRecord *record, gpointer user_data);
 
 typedef struct _PrintQueue PrintQueue;
