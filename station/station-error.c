@@ -13,6 +13,8 @@
 #include "station/cloud/cloud-error.h"
 #include "drivers/modem/modem.h"
 #include "drivers/serial/serial-port.h"
+#include "drivers/printer/printer.h"
+#include "labels/label-error.h"
 
 G_DEFINE_QUARK (station_error_quark, station_error)
 
@@ -61,6 +63,30 @@ registry_code_exit (int code)
   return code == REGISTRY_ERROR_BIND ? STATION_EXIT_DEVICE : STATION_EXIT_USAGE;
 }
 
+/* Labels: bad data or templates are usage errors; only writing fails as a
+ * local file error. */
+static int
+label_code_exit (int code)
+{
+  return code == LABEL_ERROR_WRITE ? STATION_EXIT_STORE : STATION_EXIT_USAGE;
+}
+
+/* Printers: a bad URI, format or queue request is a usage error; anything
+ * the printer reports is a device error. */
+static int
+printer_code_exit (int code)
+{
+  switch ((PrinterError)code) {
+  case PRINTER_ERROR_URI:
+  case PRINTER_ERROR_FORMAT:
+  case PRINTER_ERROR_REASON:
+  case PRINTER_ERROR_NO_JOB:
+    return STATION_EXIT_USAGE;
+  default:
+    return STATION_EXIT_DEVICE;
+  }
+}
+
 /* fixtures: a bad fixture URI is a usage error, everything else is the
  * device or its transport */
 static int
@@ -81,6 +107,8 @@ static const ExitRow exit_rows[] = {
   { serial_error_quark, STATION_EXIT_DEVICE, NULL },
   { at_error_quark, STATION_EXIT_DEVICE, NULL },
   { modem_error_quark, STATION_EXIT_DEVICE, NULL },
+  { label_error_quark, STATION_EXIT_USAGE, label_code_exit },
+  { printer_error_quark, STATION_EXIT_DEVICE, printer_code_exit },
   { fixture_error_quark, STATION_EXIT_DEVICE, fixture_code_exit },
   /* local files (store, reports, labels written to disk) */
   { g_file_error_quark, STATION_EXIT_STORE, NULL },

@@ -9,3 +9,4 @@ extern const StationCliCommand station_cli_batch_command;
 extern const StationCliCommand station_cli_lookup_command;
 extern const StationCliCommand station_cli_registry_command;
 extern const StationCliCommand station_cli_probe_command;
+extern const StationCliCommand station_cli_label_command;

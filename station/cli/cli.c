@@ -12,7 +12,8 @@
 /* The one explicit list of commands, in the order the usage text shows. */
 static const StationCliCommand *const commands[] = {
   &station_cli_help_command,     &station_cli_batch_command, &station_cli_lookup_command,
-  &station_cli_registry_command, &station_cli_probe_command,
+  &station_cli_registry_command, &station_cli_probe_command, &station_cli_help_command,
+  &station_cli_label_command,
 };
 
 /* Global options that take a separate value argument: needed to find the
