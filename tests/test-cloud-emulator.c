@@ -434,6 +434,30 @@ test_standby_online (Fixture *f, gconstpointer data)
 
 /* ---- faults ------------------------------------------------------------- */
 
+/* A quotation of @n SIMs by the client's operator (not yet an order). */
+static CloudOrder *
+quotation (Fixture *f, guint n)
+{
+  const CloudOrderItem item = { "4573326590013", n };
+  GError *error = NULL;
+  CloudOrder *q = cloud_client_create_quotation (f->client, &item, 1, "SA-E2E", NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return q;
+}
+
+/* The records of confirmOrder / getOrder of @order_id with @status. */
+static guint
+count_order_records (Fixture *f, const char *what, const char *order_id, guint status)
+{
+  g_autofree char *prefix
+      = strcmp (what, "confirm") == 0
+            ? g_strdup_printf ("confirmOrder PUT /orders/%s/confirm %u ", order_id, status)
+            : g_strdup_printf ("getOrder GET /orders/%s %u ", order_id, status);
+
+  return count_records (f, prefix);
+}
+
 static void
 test_fault_429_500 (Fixture *f, gconstpointer data)
 {
@@ -448,6 +472,7 @@ test_fault_429_500 (Fixture *f, gconstpointer data)
       = g_strdup_printf ("putSubscriberTags PUT /subscribers/%s/tags 200", imsi);
   const CloudTag tag = { "batch", "B-1" };
   g_autoptr (CloudSubscriber) a = NULL, b = NULL, c = NULL;
+  g_autoptr (CloudOrder) quote = NULL, confirmed = NULL;
   GError *error = NULL;
   gint64 t0;
 
@@ -482,6 +507,18 @@ test_fault_429_500 (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_records (f, put200), ==, 1);
   g_assert_cmpuint (count_records (f, get200), ==, 3);
   g_assert_cmpint (emu_calls (f, "putSubscriberTags", imsi), ==, 1);
+
+  /* confirmOrder the same way: a quotation is not an order yet (getOrder
+   * 404), so the confirmation is sent again, once */
+  quote = quotation (f, 2);
+  emu_post (f, "/_emulator/fault", "{\"status\":500,\"count\":1,\"path\":\"/confirm\"}");
+  confirmed = cloud_client_confirm_order (f->client, quote->order_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (confirmed->order_status);
+  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 500), ==, 1);
+  g_assert_cmpuint (count_order_records (f, "get", quote->order_id, 404), ==, 1);
+  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 200), ==, 1);
+  g_assert_cmpint (emu_calls (f, "confirmOrder", quote->order_id), ==, 1);
 }
 
 /* A mutation the emulator stalls past the client's transfer timeout, then
@@ -503,6 +540,7 @@ test_fault_delay_read_back (Fixture *f, gconstpointer data)
       = g_strdup_printf ("setSubscriberToStandby POST /subscribers/%s/set_to_standby", imsi);
   g_autofree char *get200 = g_strdup_printf ("getSubscriber GET /subscribers/%s 200", imsi);
   g_autoptr (CloudSubscriber) locked = NULL, parked = NULL;
+  g_autoptr (CloudOrder) quote = NULL, confirmed = NULL;
   GError *error = NULL;
 
   /* timeout 250 ms < stall 600 ms < first retry wait (1-2 s) */
@@ -531,6 +569,17 @@ test_fault_delay_read_back (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_records (f, sb_any), ==, 1);
   g_assert_cmpuint (count_records (f, get200), ==, 2);
   g_assert_cmpint (emu_calls (f, "setSubscriberToStandby", imsi), ==, 1);
+
+  /* confirmOrder carried out late: getOrder shows the order, no second PUT */
+  quote = quotation (f, 2);
+  emu_post (f, "/_emulator/fault", "{\"delay_ms\":600,\"count\":1,\"path\":\"/confirm\"}");
+  confirmed = cloud_client_confirm_order (f->client, quote->order_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (confirmed->order_status);
+  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 0), ==, 1);
+  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 200), ==, 0);
+  g_assert_cmpuint (count_order_records (f, "get", quote->order_id, 200), ==, 1);
+  g_assert_cmpint (emu_calls (f, "confirmOrder", quote->order_id), ==, 1);
 }
 
 /* ---- sandbox flow ------------------------------------------------------- */
