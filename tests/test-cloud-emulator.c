@@ -521,6 +521,23 @@ test_fault_429_500 (Fixture *f, gconstpointer data)
   g_assert_cmpint (emu_calls (f, "confirmOrder", quote->order_id), ==, 1);
 }
 
+/* The emulator's own rate limit (5 calls a second): an unpaced client meets
+ * 429 COM0009 with X-Soracom-Ratelimit-Seconds-Before-Refresh, waits what it
+ * says, and every call succeeds. */
+static void
+test_rate_limit (Fixture *f, gconstpointer data)
+{
+  g_autofree char *imsi = ec_seed_imsi (f->emu, 9);
+  g_autofree char *get429 = g_strdup_printf ("getSubscriber GET /subscribers/%s 429 ", imsi);
+  g_autofree char *get200 = g_strdup_printf ("getSubscriber GET /subscribers/%s 200 ", imsi);
+
+  for (guint i = 0; i < 12; i++)
+    cloud_subscriber_free (get_sub (f, imsi));
+  g_assert_cmpuint (count_records (f, get200), ==, 12);
+  g_assert_cmpuint (count_records (f, get429), >=, 1);
+  g_assert_cmpuint (count_records (f, "auth POST /auth 200"), ==, 1);
+}
+
 /* A mutation the emulator stalls past the client's transfer timeout, then
  * carries out: the client reads the SIM back, finds the change there and
  * does not send it again (the emulator counts one call). */
@@ -819,6 +836,8 @@ test_cli_batch_import (Fixture *f, gconstpointer data)
   }
 }
 
+static const char *const rate_args[] = { "--rate-limit", "5/s", NULL };
+
 int
 main (int argc, char **argv)
 {
@@ -831,6 +850,8 @@ main (int argc, char **argv)
   ADD ("/cloud-emulator/standby-refused-online", test_standby_online);
   ADD ("/cloud-emulator/fault-429-500", test_fault_429_500);
   ADD ("/cloud-emulator/fault-delay-read-back", test_fault_delay_read_back);
+  g_test_add ("/cloud-emulator/rate-limit", Fixture, rate_args, fixture_setup, test_rate_limit,
+              fixture_teardown);
   ADD ("/cloud-emulator/sandbox-flow", test_sandbox_flow);
   g_test_add_func ("/cloud-emulator/beam-registry", test_beam_registry);
   ADD ("/cloud-emulator/cli-batch-import", test_cli_batch_import);
