@@ -4,9 +4,8 @@
  * RegistryServer in-process as its Beam target, and station-cli batch
  * import as a process.  Auth and token renewal, pagination with filters,
  * tags with reserved and Japanese characters, IMEI lock against the air
- * side, standby refused while online, 429/500/delay faults (with the
- * emulator's call counts proving no double mutation), the sandbox order
- * flow, and Beam end to end. */
+ * side, standby refused while online, the sandbox order flow, and Beam
+ * end to end; faults in test-cloud-emulator-faults.c. */
 #define G_LOG_DOMAIN "test-cloud-emulator"
 
 #include <glib/gstdio.h>
@@ -14,133 +13,11 @@
 
 #include "drivers/identity.h"
 #include "station/beam-signature.h"
-#include "station/cloud/cloud-client.h"
 #include "station/registry/registry.h"
 #include "station/store/store-batch.h"
 #include "station/store/store-registration.h"
 #include "station/store/store.h"
-#include "tests/common/test-common.h"
-#include "tests/emulator-client.h"
-
-#define IMEI_A      "490154203237518"
-#define IMEI_B      "356938035643809"
-#define OPERATOR_ID "OP0012345678"
-
-typedef struct {
-  Emu *emu;
-  CloudClient *client;
-  GMutex lock;
-  GPtrArray *records; /* "operation METHOD path status retry api_code" */
-} Fixture;
-
-static void
-on_record (const CloudCallRecord *r, gpointer data)
-{
-  Fixture *f = data;
-
-  g_mutex_lock (&f->lock);
-  g_ptr_array_add (f->records,
-                   g_strdup_printf ("%s %s %s %u %u %s", r->operation, r->method, r->path,
-                                    r->status, r->retry, r->api_code ? r->api_code : "-"));
-  g_mutex_unlock (&f->lock);
-}
-
-static guint
-count_records (Fixture *f, const char *prefix)
-{
-  guint n = 0;
-
-  g_mutex_lock (&f->lock);
-  for (guint i = 0; i < f->records->len; i++)
-    if (g_str_has_prefix (f->records->pdata[i], prefix))
-      n++;
-  g_mutex_unlock (&f->lock);
-  return n;
-}
-
-/* Test timings: no pacing, short backoff, a 20 s budget. */
-static void
-options_for (Fixture *f, CloudClientOptions *opts, char **url)
-{
-  *url = g_strconcat (f->emu->base, "/v1", NULL);
-  cloud_client_options_init (opts);
-  opts->base_url = *url;
-  opts->rate_per_s = 0;
-  opts->backoff_initial_ms = 100;
-  opts->backoff_max_ms = 400;
-  opts->budget_ms = 20000;
-  opts->connect_timeout_ms = 5000;
-  opts->timeout_ms = 10000;
-}
-
-/* Replaces the client with one made from @opts and the default key pair
- * (@with_creds FALSE: no credentials, for sandbox init). */
-static void
-client_open (Fixture *f, const CloudClientOptions *opts, gboolean with_creds)
-{
-  g_autoptr (CloudCredentials) creds = cloud_credentials_new (EC_AUTH_KEY_ID, EC_AUTH_KEY);
-  GError *error = NULL;
-
-  g_clear_pointer (&f->client, cloud_client_free);
-  f->client = cloud_client_new (opts, with_creds ? creds : NULL, &error);
-  g_assert_no_error (error);
-  cloud_client_set_observer (f->client, on_record, f);
-}
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  CloudClientOptions opts;
-  g_autofree char *url = NULL;
-
-  g_mutex_init (&f->lock);
-  f->records = g_ptr_array_new_with_free_func (g_free);
-  f->emu = ec_start (data);
-  options_for (f, &opts, &url);
-  client_open (f, &opts, TRUE);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->client, cloud_client_free);
-  ec_stop (f->emu);
-  g_ptr_array_unref (f->records);
-  g_mutex_clear (&f->lock);
-}
-
-static void
-emu_post (Fixture *f, const char *path, const char *body)
-{
-  g_autoptr (Reply) r = ec_call (f->emu, "POST", path, body, NULL);
-
-  g_assert_cmpuint (r->status, ==, 200);
-}
-
-/* calls.<operation>.<key> of /_emulator/state (successful mutating calls). */
-static gint64
-emu_calls (Fixture *f, const char *operation, const char *key)
-{
-  g_autoptr (Reply) r = ec_call (f->emu, "GET", "/_emulator/state", NULL, NULL);
-  JsonObject *o = reply_object (r);
-  JsonObject *calls
-      = json_object_has_member (o, "calls") ? json_object_get_object_member (o, "calls") : NULL;
-  JsonObject *op = calls != NULL && json_object_has_member (calls, operation)
-                       ? json_object_get_object_member (calls, operation)
-                       : NULL;
-
-  return op != NULL ? json_object_get_int_member_with_default (op, key, 0) : 0;
-}
-
-static CloudSubscriber *
-get_sub (Fixture *f, const char *imsi)
-{
-  GError *error = NULL;
-  CloudSubscriber *s = cloud_client_get_subscriber (f->client, imsi, NULL, &error);
-
-  g_assert_no_error (error);
-  return s;
-}
+#include "tests/cloud-emulator-fixture.h"
 
 /* ---- auth ------------------------------------------------------------- */
 
@@ -152,20 +29,6 @@ static gint64
 test_clock (void)
 {
   return clock_frozen_at != 0 ? clock_frozen_at : g_get_monotonic_time () + clock_offset_us;
-}
-
-/* The index of the first record starting with @prefix, or -1. */
-static gint
-find_record (Fixture *f, const char *prefix)
-{
-  gint at = -1;
-
-  g_mutex_lock (&f->lock);
-  for (guint i = 0; i < f->records->len && at < 0; i++)
-    if (g_str_has_prefix (f->records->pdata[i], prefix))
-      at = (gint)i;
-  g_mutex_unlock (&f->lock);
-  return at;
 }
 
 static void
@@ -249,16 +112,6 @@ insert_paged (Fixture *f)
   g_string_append (body, "]}");
   emu_post (f, "/_emulator/subscribers", body->str);
   g_string_free (body, TRUE);
-}
-
-static GPtrArray *
-list_subs (Fixture *f, const CloudSubscriberFilter *filter)
-{
-  GError *error = NULL;
-  GPtrArray *list = cloud_client_list_subscribers (f->client, filter, NULL, &error);
-
-  g_assert_no_error (error);
-  return list;
 }
 
 static void
@@ -430,173 +283,6 @@ test_standby_online (Fixture *f, gconstpointer data)
   back = get_sub (f, imsi);
   g_assert_cmpint (back->status_code, ==, CLOUD_SIM_STATUS_STANDBY);
   g_assert_false (back->online);
-}
-
-/* ---- faults ------------------------------------------------------------- */
-
-/* A quotation of @n SIMs by the client's operator (not yet an order). */
-static CloudOrder *
-quotation (Fixture *f, guint n)
-{
-  const CloudOrderItem item = { "4573326590013", n };
-  GError *error = NULL;
-  CloudOrder *q = cloud_client_create_quotation (f->client, &item, 1, "SA-E2E", NULL, NULL, &error);
-
-  g_assert_no_error (error);
-  return q;
-}
-
-/* The records of confirmOrder / getOrder of @order_id with @status. */
-static guint
-count_order_records (Fixture *f, const char *what, const char *order_id, guint status)
-{
-  g_autofree char *prefix
-      = strcmp (what, "confirm") == 0
-            ? g_strdup_printf ("confirmOrder PUT /orders/%s/confirm %u ", order_id, status)
-            : g_strdup_printf ("getOrder GET /orders/%s %u ", order_id, status);
-
-  return count_records (f, prefix);
-}
-
-static void
-test_fault_429_500 (Fixture *f, gconstpointer data)
-{
-  g_autofree char *imsi = ec_seed_imsi (f->emu, 7);
-  g_autofree char *get = g_strdup_printf ("getSubscriber GET /subscribers/%s", imsi);
-  g_autofree char *get429 = g_strdup_printf ("%s 429", get);
-  g_autofree char *get500 = g_strdup_printf ("%s 500", get);
-  g_autofree char *get200 = g_strdup_printf ("%s 200", get);
-  g_autofree char *put500
-      = g_strdup_printf ("putSubscriberTags PUT /subscribers/%s/tags 500", imsi);
-  g_autofree char *put200
-      = g_strdup_printf ("putSubscriberTags PUT /subscribers/%s/tags 200", imsi);
-  const CloudTag tag = { "batch", "B-1" };
-  g_autoptr (CloudSubscriber) a = NULL, b = NULL, c = NULL;
-  g_autoptr (CloudOrder) quote = NULL, confirmed = NULL;
-  GError *error = NULL;
-  gint64 t0;
-
-  g_assert_true (cloud_client_authenticate (f->client, NULL, &error));
-  g_assert_no_error (error);
-
-  /* a 429 storm: each answer asks for 1 s; the client waits and succeeds
-   * within its 20 s budget */
-  emu_post (f, "/_emulator/fault", "{\"status\":429,\"count\":3}");
-  t0 = g_get_monotonic_time ();
-  a = cloud_client_get_subscriber (f->client, imsi, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (a->imsi, ==, imsi);
-  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 3 * G_USEC_PER_SEC - 100000);
-  g_assert_cmpuint (count_records (f, get429), ==, 3);
-  g_assert_cmpuint (count_records (f, get200), ==, 1);
-
-  /* 500 twice, then the answer */
-  emu_post (f, "/_emulator/fault", "{\"status\":500,\"count\":2}");
-  b = cloud_client_get_subscriber (f->client, imsi, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (count_records (f, get500), ==, 2);
-  g_assert_cmpuint (count_records (f, get200), ==, 2);
-
-  /* a 500 on a mutation: read back (not done: the emulator refused it
-   * before acting), then repeated once */
-  emu_post (f, "/_emulator/fault", "{\"status\":500,\"count\":1,\"path\":\"/tags\"}");
-  c = cloud_client_put_subscriber_tags (f->client, imsi, &tag, 1, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (cloud_subscriber_get_tag (c, "batch"), ==, "B-1");
-  g_assert_cmpuint (count_records (f, put500), ==, 1);
-  g_assert_cmpuint (count_records (f, put200), ==, 1);
-  g_assert_cmpuint (count_records (f, get200), ==, 3);
-  g_assert_cmpint (emu_calls (f, "putSubscriberTags", imsi), ==, 1);
-
-  /* confirmOrder the same way: a quotation is not an order yet (getOrder
-   * 404), so the confirmation is sent again, once */
-  quote = quotation (f, 2);
-  emu_post (f, "/_emulator/fault", "{\"status\":500,\"count\":1,\"path\":\"/confirm\"}");
-  confirmed = cloud_client_confirm_order (f->client, quote->order_id, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (confirmed->order_status);
-  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 500), ==, 1);
-  g_assert_cmpuint (count_order_records (f, "get", quote->order_id, 404), ==, 1);
-  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 200), ==, 1);
-  g_assert_cmpint (emu_calls (f, "confirmOrder", quote->order_id), ==, 1);
-}
-
-/* The emulator's own rate limit (5 calls a second): an unpaced client meets
- * 429 COM0009 with X-Soracom-Ratelimit-Seconds-Before-Refresh, waits what it
- * says, and every call succeeds. */
-static void
-test_rate_limit (Fixture *f, gconstpointer data)
-{
-  g_autofree char *imsi = ec_seed_imsi (f->emu, 9);
-  g_autofree char *get429 = g_strdup_printf ("getSubscriber GET /subscribers/%s 429 ", imsi);
-  g_autofree char *get200 = g_strdup_printf ("getSubscriber GET /subscribers/%s 200 ", imsi);
-
-  for (guint i = 0; i < 12; i++)
-    cloud_subscriber_free (get_sub (f, imsi));
-  g_assert_cmpuint (count_records (f, get200), ==, 12);
-  g_assert_cmpuint (count_records (f, get429), >=, 1);
-  g_assert_cmpuint (count_records (f, "auth POST /auth 200"), ==, 1);
-}
-
-/* A mutation the emulator stalls past the client's transfer timeout, then
- * carries out: the client reads the SIM back, finds the change there and
- * does not send it again (the emulator counts one call). */
-static void
-test_fault_delay_read_back (Fixture *f, gconstpointer data)
-{
-  CloudClientOptions opts;
-  g_autofree char *url = NULL;
-  g_autofree char *imsi = ec_seed_imsi (f->emu, 8);
-  g_autofree char *lock0
-      = g_strdup_printf ("setImeiLock POST /subscribers/%s/set_imei_lock 0", imsi);
-  g_autofree char *lock_any
-      = g_strdup_printf ("setImeiLock POST /subscribers/%s/set_imei_lock", imsi);
-  g_autofree char *sb0
-      = g_strdup_printf ("setSubscriberToStandby POST /subscribers/%s/set_to_standby 0", imsi);
-  g_autofree char *sb_any
-      = g_strdup_printf ("setSubscriberToStandby POST /subscribers/%s/set_to_standby", imsi);
-  g_autofree char *get200 = g_strdup_printf ("getSubscriber GET /subscribers/%s 200", imsi);
-  g_autoptr (CloudSubscriber) locked = NULL, parked = NULL;
-  g_autoptr (CloudOrder) quote = NULL, confirmed = NULL;
-  GError *error = NULL;
-
-  /* timeout 250 ms < stall 600 ms < first retry wait (1-2 s) */
-  options_for (f, &opts, &url);
-  opts.timeout_ms = 250;
-  opts.backoff_initial_ms = 2000;
-  opts.backoff_max_ms = 2000;
-  client_open (f, &opts, TRUE);
-  g_assert_true (cloud_client_authenticate (f->client, NULL, &error));
-  g_assert_no_error (error);
-
-  emu_post (f, "/_emulator/fault", "{\"delay_ms\":600,\"count\":1,\"path\":\"set_imei_lock\"}");
-  locked = cloud_client_set_imei_lock (f->client, imsi, IMEI_A, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (locked->imei_lock, ==, IMEI_A);
-  g_assert_cmpuint (count_records (f, lock0), ==, 1);
-  g_assert_cmpuint (count_records (f, lock_any), ==, 1);
-  g_assert_cmpuint (count_records (f, get200), ==, 1);
-  g_assert_cmpint (emu_calls (f, "setImeiLock", imsi), ==, 1);
-
-  emu_post (f, "/_emulator/fault", "{\"delay_ms\":600,\"count\":1}");
-  parked = cloud_client_set_to_standby (f->client, imsi, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (parked->status, ==, "standby");
-  g_assert_cmpuint (count_records (f, sb0), ==, 1);
-  g_assert_cmpuint (count_records (f, sb_any), ==, 1);
-  g_assert_cmpuint (count_records (f, get200), ==, 2);
-  g_assert_cmpint (emu_calls (f, "setSubscriberToStandby", imsi), ==, 1);
-
-  /* confirmOrder carried out late: getOrder shows the order, no second PUT */
-  quote = quotation (f, 2);
-  emu_post (f, "/_emulator/fault", "{\"delay_ms\":600,\"count\":1,\"path\":\"/confirm\"}");
-  confirmed = cloud_client_confirm_order (f->client, quote->order_id, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (confirmed->order_status);
-  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 0), ==, 1);
-  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 200), ==, 0);
-  g_assert_cmpuint (count_order_records (f, "get", quote->order_id, 200), ==, 1);
-  g_assert_cmpint (emu_calls (f, "confirmOrder", quote->order_id), ==, 1);
 }
 
 /* ---- sandbox flow ------------------------------------------------------- */
@@ -836,8 +522,6 @@ test_cli_batch_import (Fixture *f, gconstpointer data)
   }
 }
 
-static const char *const rate_args[] = { "--rate-limit", "5/s", NULL };
-
 int
 main (int argc, char **argv)
 {
@@ -848,10 +532,7 @@ main (int argc, char **argv)
   ADD ("/cloud-emulator/tags-reserved-japanese", test_tags);
   ADD ("/cloud-emulator/imei-lock-air", test_imei_lock);
   ADD ("/cloud-emulator/standby-refused-online", test_standby_online);
-  ADD ("/cloud-emulator/fault-429-500", test_fault_429_500);
-  ADD ("/cloud-emulator/fault-delay-read-back", test_fault_delay_read_back);
-  g_test_add ("/cloud-emulator/rate-limit", Fixture, rate_args, fixture_setup, test_rate_limit,
-              fixture_teardown);
+  cloud_emulator_add_fault_tests ();
   ADD ("/cloud-emulator/sandbox-flow", test_sandbox_flow);
   g_test_add_func ("/cloud-emulator/beam-registry", test_beam_registry);
   ADD ("/cloud-emulator/cli-batch-import", test_cli_batch_import);
