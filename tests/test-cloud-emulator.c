@@ -185,7 +185,8 @@ static void
 test_tags (Fixture *f, gconstpointer data)
 {
   g_autofree char *imsi = ec_seed_imsi (f->emu, 4);
-  g_autoptr (CloudSubscriber) put = NULL, back = NULL, after = NULL;
+  g_autoptr (CloudSubscriber) put = NULL, back = NULL, after = NULL, device = NULL;
+  g_autoptr (Reply) written = NULL;
   GError *error = NULL;
 
   put = cloud_client_put_subscriber_tags (f->client, imsi, odd_tags, G_N_ELEMENTS (odd_tags), NULL,
@@ -222,6 +223,14 @@ test_tags (Fixture *f, gconstpointer data)
   g_assert_cmpuint (station_cloud_error_get_http_status (error), ==, 404);
   g_assert_nonnull (station_cloud_error_get_api_code (error));
   g_clear_error (&error);
+
+  /* the device records its self-test through the metadata service (its own
+   * SIM's session); the client reads the tag back */
+  written = ec_air (f->emu, "PUT", "/metadata/v1/subscriber/tags", imsi, IMEI_A,
+                    "[{\"tagName\":\"自己診断\",\"tagValue\":\"合格 ok/1\"}]");
+  g_assert_cmpuint (written->status, ==, 200);
+  device = get_sub (f, imsi);
+  g_assert_cmpstr (cloud_subscriber_get_tag (device, "自己診断"), ==, "合格 ok/1");
 }
 
 /* ---- IMEI lock and standby against the air side ------------------------ */
@@ -386,8 +395,9 @@ test_beam_registry (void)
   g_autoptr (Store) store = NULL;
   g_autoptr (GBytes) psk = NULL;
   g_autoptr (RegistryServer) server = NULL;
-  g_autoptr (GPtrArray) regs = NULL, regs2 = NULL, forged_regs = NULL;
-  g_autoptr (Reply) beam = NULL;
+  g_autoptr (GPtrArray) regs = NULL, regs2 = NULL, regs3 = NULL, forged_regs = NULL;
+  g_autoptr (Reply) beam = NULL, beam2 = NULL;
+  g_autofree char *imsi2 = NULL;
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GBytes) answer = NULL;
   RegistryOptions ropts = { 0 };
@@ -446,6 +456,17 @@ test_beam_registry (void)
   regs2 = store_registration_list_by_imsi (store, imsi, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (regs2->len, ==, 1);
+
+  /* a device that reports no IMEI: signed without the imei part, recorded
+   * without an IMEI */
+  imsi2 = ec_seed_imsi (emu, 3);
+  beam2 = ec_air (emu, "POST", "/beam/DEV-44/register", imsi2, NULL, NULL);
+  g_assert_cmpuint (beam2->status, ==, 200);
+  regs3 = store_registration_list_by_device (store, "DEV-44", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (regs3->len, ==, 1);
+  g_assert_cmpstr (((StoreRegistration *)regs3->pdata[0])->imsi, ==, imsi2);
+  g_assert_null (((StoreRegistration *)regs3->pdata[0])->imei);
 
   ec_stop (emu);
   registry_server_stop (server);
