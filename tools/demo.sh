@@ -106,6 +106,10 @@ print(f"  SIM now: status {sim.get('status')}, IMEI lock {sim.get('imei_lock')},
 print("  steps: " + ", ".join(s["step"] + ":" + s["state"] for s in r["steps"]))
 print("  labels: " + ", ".join(l["payload"] for l in r["labels"]))
 EOF
+say "Stock-intake report"
+"$cli" "${common[@]}" report --batch DEMO-1 --format pdf --out "$work/DEMO-1.pdf"
+"$cli" "${common[@]}" report --batch DEMO-1 --format csv --out "$work/DEMO-1.csv"
+echo "report: $work/DEMO-1.pdf, $work/DEMO-1.csv ($(($(wc -l < "$work/DEMO-1.csv") - 1)) units)"
 echo
 echo "labels written to $work/labels ($(ls "$work/labels" 2>/dev/null | wc -l) files)"
 exit $rc
