@@ -64,7 +64,7 @@ def main(path):
     if skipped:
         line += f', {skipped} skipped'
     print(line)
-    return 0 if failed == 0 and passed > 0 else 1
+    return 0 if failed == 0 and passed + skipped > 0 else 1
 
 
 if __name__ == '__main__':
