@@ -33,8 +33,10 @@ rig_new (const char *driver, guint slots, guint n, const char *faults)
   r->stub = http_stub_new ();
   if (strcmp (driver, "sim") == 0) {
     g_autofree char *esc = faults ? g_uri_escape_string (faults, NULL, FALSE) : NULL;
-    uri = g_strdup_printf ("sim:?slots=%u&generate=%u&seed=7&speed=100&api-url=%s/v1%s%s", slots, n,
-                           http_stub_url (r->stub), esc ? "&faults=" : "", esc ? esc : "");
+    /* the sim driver runs with power=manual, the textjig rig powers on load */
+    uri = g_strdup_printf (
+        "sim:?slots=%u&generate=%u&seed=7&speed=100&power=manual&api-url=%s/v1%s%s", slots, n,
+        http_stub_url (r->stub), esc ? "&faults=" : "", esc ? esc : "");
     r->f = fixture_open (uri, NULL, NULL, &error);
     g_assert_no_error (error);
     r->world = sim_world_from_fixture (r->f);

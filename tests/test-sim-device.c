@@ -47,6 +47,7 @@ rig_new (const char *profile, const char *faults, guint n, gboolean boot)
   cfg.api_root = http_stub_url (r->stub);
   cfg.speed = SPEED;
   cfg.traffic_ms = TRAFFIC_MS;
+  cfg.manual_power = TRUE;
   r->world = sim_world_new (&cfg, &error);
   g_assert_no_error (error);
   sim_world_slot_info (r->world, 1, &info);
