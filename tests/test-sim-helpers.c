@@ -49,6 +49,8 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
   r->method = g_strdup (soup_server_message_get_method (msg));
   r->path = g_strdup (path);
   r->imsi = g_strdup (soup_message_headers_get_one (h, "X-Emulated-IMSI"));
+  if (r->imsi == NULL) /* as a Beam target: what Beam says the SIM is */
+    r->imsi = g_strdup (soup_message_headers_get_one (h, "x-soracom-imsi"));
   r->imei = g_strdup (soup_message_headers_get_one (h, "X-Emulated-IMEI"));
   r->body = g_strndup (g_bytes_get_data (flat, NULL), g_bytes_get_size (flat));
   g_mutex_lock (&stub->lock);
@@ -59,7 +61,9 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 
   if (g_str_has_prefix (path, "/_emulator/")) {
     reply = "{\"subscribers\":[]}";
-  } else if (r->imsi == NULL) {
+  } else if (r->imsi == NULL
+             && (g_str_has_prefix (path, "/air/") || g_str_has_prefix (path, "/beam/")
+                 || g_str_has_prefix (path, "/metadata/"))) {
     status = 400;
     reply = "{\"code\":\"AIR0004\"}";
   } else if (unknown) {
@@ -228,6 +232,18 @@ http_stub_find_body (HttpStub *stub, const char *method, const char *prefix, con
   }
   g_mutex_unlock (&stub->lock);
   return body;
+}
+
+char *
+http_get (const char *url)
+{
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+
+  if (body == NULL || soup_message_get_status (msg) != 200)
+    return NULL;
+  return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 }
 
 /* ---- AT port ---- */
