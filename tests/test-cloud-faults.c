@@ -188,6 +188,27 @@ test_5xx_mutation_read_back (Fixture *f, gconstpointer data)
   g_assert_cmpuint (mock_http_count_matching (f->mock, "PUT", put), ==, 1);
 }
 
+/* confirmOrder answered 502 but went through: the order reads back as
+ * orderProcessing (a confirmed order pending payment, soracom-api.en.yaml
+ * GetOrderResponse.orderStatus), so it is not confirmed again (the API would
+ * refuse a second confirmation). */
+static void
+test_confirm_read_back_processing (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CloudOrder) order = NULL;
+  GError *error = NULL;
+
+  push_auth (f, "1");
+  mock_http_push (f->mock, "PUT", "/v1/orders/ORD-7/confirm", 502, "bad gateway", 0, NULL);
+  mock_http_push (f->mock, "GET", "/v1/orders/ORD-7", 200,
+                  "{\"orderId\":\"ORD-7\",\"orderStatus\":\"orderProcessing\"}", 0, NULL);
+  order = cloud_client_confirm_order (f->client, "ORD-7", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (order->order_status, ==, "orderProcessing");
+  g_assert_cmpuint (mock_http_count_matching (f->mock, "PUT", "/v1/orders/ORD-7/confirm"), ==, 1);
+  g_assert_cmpuint (mock_http_pending (f->mock), ==, 0);
+}
+
 /* No way to read back registerOrderedSim: an uncertain attempt is an error
  * that says so, never a blind repeat. */
 static void
@@ -430,6 +451,7 @@ main (int argc, char **argv)
   ADD ("/cloud/faults/5xx-exhausted", test_500_exhausted);
   ADD ("/cloud/faults/timeout-mutation-read-back", test_timeout_mutation_read_back);
   ADD ("/cloud/faults/5xx-mutation-read-back", test_5xx_mutation_read_back);
+  ADD ("/cloud/faults/confirm-read-back-order-processing", test_confirm_read_back_processing);
   ADD ("/cloud/faults/uncertain-without-read-back", test_uncertain_without_read_back);
   ADD ("/cloud/faults/bad-json", test_bad_json);
   ADD ("/cloud/faults/error-codes", test_error_codes);

@@ -76,7 +76,10 @@ cloud_client_get_order (CloudClient *c, const char *order_id, GCancellable *canc
   return call_and_parse (c, &call, (CloudParseFunc)cloud_order_from_json, cancellable, error);
 }
 
-/* getOrder answers for confirmed orders only: found means confirmed. */
+/* getOrder answers for confirmed orders only, and every orderStatus of the
+ * spec (orderProcessing "new order, pending payment" included) is a
+ * confirmed order: found with a status means confirmed.  A quotation has no
+ * orderStatus (EstimatedOrderModel). */
 static gboolean
 read_back_confirmed (CloudClient *c, gpointer data, gboolean *done, JsonNode **result,
                      GCancellable *cancellable, GError **error)
@@ -94,7 +97,7 @@ read_back_confirmed (CloudClient *c, gpointer data, gboolean *done, JsonNode **r
     g_propagate_error (error, local);
     return FALSE;
   }
-  *done = order->order_status != NULL && g_strcmp0 (order->order_status, "orderProcessing") != 0;
+  *done = order->order_status != NULL;
   if (*done)
     *result = json_node_copy (order->raw);
   return TRUE;

@@ -1,0 +1,175 @@
+/* tests/test-cloud-emulator-faults.c - the client under the emulator's
+ * injected faults (429 storm, 500, stalls past the transfer timeout) and
+ * its own rate limit; the emulator's call counts prove that no mutation
+ * was carried out twice. */
+#define G_LOG_DOMAIN "test-cloud-emulator"
+
+#include <string.h>
+
+#include "tests/cloud-emulator-fixture.h"
+
+/* The records of confirmOrder / getOrder of @order_id with @status. */
+static guint
+count_order_records (Fixture *f, const char *what, const char *order_id, guint status)
+{
+  g_autofree char *prefix
+      = strcmp (what, "confirm") == 0
+            ? g_strdup_printf ("confirmOrder PUT /orders/%s/confirm %u ", order_id, status)
+            : g_strdup_printf ("getOrder GET /orders/%s %u ", order_id, status);
+
+  return count_records (f, prefix);
+}
+
+static void
+test_fault_429_500 (Fixture *f, gconstpointer data)
+{
+  g_autofree char *imsi = ec_seed_imsi (f->emu, 7);
+  g_autofree char *get = g_strdup_printf ("getSubscriber GET /subscribers/%s", imsi);
+  g_autofree char *get429 = g_strdup_printf ("%s 429", get);
+  g_autofree char *get500 = g_strdup_printf ("%s 500", get);
+  g_autofree char *get200 = g_strdup_printf ("%s 200", get);
+  g_autofree char *put500
+      = g_strdup_printf ("putSubscriberTags PUT /subscribers/%s/tags 500", imsi);
+  g_autofree char *put200
+      = g_strdup_printf ("putSubscriberTags PUT /subscribers/%s/tags 200", imsi);
+  const CloudTag tag = { "batch", "B-1" };
+  g_autoptr (CloudSubscriber) a = NULL, b = NULL, c = NULL;
+  g_autoptr (CloudOrder) quote = NULL, confirmed = NULL;
+  GError *error = NULL;
+  gint64 t0;
+
+  g_assert_true (cloud_client_authenticate (f->client, NULL, &error));
+  g_assert_no_error (error);
+
+  /* a 429 storm: each answer asks for 1 s; the client waits and succeeds
+   * within its 20 s budget */
+  emu_post (f, "/_emulator/fault", "{\"status\":429,\"count\":3}");
+  t0 = g_get_monotonic_time ();
+  a = cloud_client_get_subscriber (f->client, imsi, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (a->imsi, ==, imsi);
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 3 * G_USEC_PER_SEC - 100000);
+  g_assert_cmpuint (count_records (f, get429), ==, 3);
+  g_assert_cmpuint (count_records (f, get200), ==, 1);
+
+  /* 500 twice, then the answer */
+  emu_post (f, "/_emulator/fault", "{\"status\":500,\"count\":2}");
+  b = cloud_client_get_subscriber (f->client, imsi, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_records (f, get500), ==, 2);
+  g_assert_cmpuint (count_records (f, get200), ==, 2);
+
+  /* a 500 on a mutation: read back (not done: the emulator refused it
+   * before acting), then repeated once */
+  emu_post (f, "/_emulator/fault", "{\"status\":500,\"count\":1,\"path\":\"/tags\"}");
+  c = cloud_client_put_subscriber_tags (f->client, imsi, &tag, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cloud_subscriber_get_tag (c, "batch"), ==, "B-1");
+  g_assert_cmpuint (count_records (f, put500), ==, 1);
+  g_assert_cmpuint (count_records (f, put200), ==, 1);
+  g_assert_cmpuint (count_records (f, get200), ==, 3);
+  g_assert_cmpint (emu_calls (f, "putSubscriberTags", imsi), ==, 1);
+
+  /* confirmOrder the same way: a quotation is not an order yet (getOrder
+   * 404), so the confirmation is sent again, once */
+  quote = quotation (f, 2);
+  emu_post (f, "/_emulator/fault", "{\"status\":500,\"count\":1,\"path\":\"/confirm\"}");
+  confirmed = cloud_client_confirm_order (f->client, quote->order_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (confirmed->order_status);
+  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 500), ==, 1);
+  g_assert_cmpuint (count_order_records (f, "get", quote->order_id, 404), ==, 1);
+  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 200), ==, 1);
+  g_assert_cmpint (emu_calls (f, "confirmOrder", quote->order_id), ==, 1);
+}
+
+/* The emulator's own rate limit (5 calls a second): an unpaced client meets
+ * 429 COM0009 with X-Soracom-Ratelimit-Seconds-Before-Refresh, waits what it
+ * says, and every call succeeds. */
+static void
+test_rate_limit (Fixture *f, gconstpointer data)
+{
+  g_autofree char *imsi = ec_seed_imsi (f->emu, 9);
+  g_autofree char *get429 = g_strdup_printf ("getSubscriber GET /subscribers/%s 429 ", imsi);
+  g_autofree char *get200 = g_strdup_printf ("getSubscriber GET /subscribers/%s 200 ", imsi);
+
+  for (guint i = 0; i < 12; i++)
+    cloud_subscriber_free (get_sub (f, imsi));
+  g_assert_cmpuint (count_records (f, get200), ==, 12);
+  g_assert_cmpuint (count_records (f, get429), >=, 1);
+  g_assert_cmpuint (count_records (f, "auth POST /auth 200"), ==, 1);
+}
+
+/* A mutation the emulator stalls past the client's transfer timeout, then
+ * carries out: the client reads the SIM back, finds the change there and
+ * does not send it again (the emulator counts one call). */
+static void
+test_fault_delay_read_back (Fixture *f, gconstpointer data)
+{
+  CloudClientOptions opts;
+  g_autofree char *url = NULL;
+  g_autofree char *imsi = ec_seed_imsi (f->emu, 8);
+  g_autofree char *lock0
+      = g_strdup_printf ("setImeiLock POST /subscribers/%s/set_imei_lock 0", imsi);
+  g_autofree char *lock_any
+      = g_strdup_printf ("setImeiLock POST /subscribers/%s/set_imei_lock", imsi);
+  g_autofree char *sb0
+      = g_strdup_printf ("setSubscriberToStandby POST /subscribers/%s/set_to_standby 0", imsi);
+  g_autofree char *sb_any
+      = g_strdup_printf ("setSubscriberToStandby POST /subscribers/%s/set_to_standby", imsi);
+  g_autofree char *get200 = g_strdup_printf ("getSubscriber GET /subscribers/%s 200", imsi);
+  g_autoptr (CloudSubscriber) locked = NULL, parked = NULL;
+  g_autoptr (CloudOrder) quote = NULL, confirmed = NULL;
+  GError *error = NULL;
+
+  /* timeout 250 ms < stall 600 ms < first retry wait (1-2 s) */
+  options_for (f, &opts, &url);
+  opts.timeout_ms = 250;
+  opts.backoff_initial_ms = 2000;
+  opts.backoff_max_ms = 2000;
+  client_open (f, &opts, TRUE);
+  g_assert_true (cloud_client_authenticate (f->client, NULL, &error));
+  g_assert_no_error (error);
+
+  emu_post (f, "/_emulator/fault", "{\"delay_ms\":600,\"count\":1,\"path\":\"set_imei_lock\"}");
+  locked = cloud_client_set_imei_lock (f->client, imsi, IMEI_A, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (locked->imei_lock, ==, IMEI_A);
+  g_assert_cmpuint (count_records (f, lock0), ==, 1);
+  g_assert_cmpuint (count_records (f, lock_any), ==, 1);
+  g_assert_cmpuint (count_records (f, get200), ==, 1);
+  g_assert_cmpint (emu_calls (f, "setImeiLock", imsi), ==, 1);
+
+  emu_post (f, "/_emulator/fault", "{\"delay_ms\":600,\"count\":1}");
+  parked = cloud_client_set_to_standby (f->client, imsi, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (parked->status, ==, "standby");
+  g_assert_cmpuint (count_records (f, sb0), ==, 1);
+  g_assert_cmpuint (count_records (f, sb_any), ==, 1);
+  g_assert_cmpuint (count_records (f, get200), ==, 2);
+  g_assert_cmpint (emu_calls (f, "setSubscriberToStandby", imsi), ==, 1);
+
+  /* confirmOrder carried out late: getOrder shows the order, no second PUT */
+  quote = quotation (f, 2);
+  emu_post (f, "/_emulator/fault", "{\"delay_ms\":600,\"count\":1,\"path\":\"/confirm\"}");
+  confirmed = cloud_client_confirm_order (f->client, quote->order_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (confirmed->order_status);
+  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 0), ==, 1);
+  g_assert_cmpuint (count_order_records (f, "confirm", quote->order_id, 200), ==, 0);
+  g_assert_cmpuint (count_order_records (f, "get", quote->order_id, 200), ==, 1);
+  g_assert_cmpint (emu_calls (f, "confirmOrder", quote->order_id), ==, 1);
+}
+
+static const char *const rate_args[] = { "--rate-limit", "5/s", NULL };
+
+void
+cloud_emulator_add_fault_tests (void)
+{
+  g_test_add ("/cloud-emulator/fault-429-500", Fixture, NULL, fixture_setup, test_fault_429_500,
+              fixture_teardown);
+  g_test_add ("/cloud-emulator/fault-delay-read-back", Fixture, NULL, fixture_setup,
+              test_fault_delay_read_back, fixture_teardown);
+  g_test_add ("/cloud-emulator/rate-limit", Fixture, rate_args, fixture_setup, test_rate_limit,
+              fixture_teardown);
+}
