@@ -267,7 +267,7 @@ void
 at_port_close (AtPort *p)
 {
   if (p == NULL)
-    return;
+    return; /* also used with g_clear_pointer */
   close (p->fd);
   g_string_free (p->seen, TRUE);
   g_free (p);
