@@ -287,9 +287,14 @@ case_garbage (const char *driver)
   Rig *r = rig_new (driver, 1, 1, "unit1=garbage");
   g_autoptr (GError) error = NULL;
   g_autofree char *id = NULL;
+  g_autoptr (AtPort) at = start_unit (r, 1, &id);
+  g_autofree char *ok = cmd (r, at, id, "AT");
 
-  g_assert_true (fixture_wait_unit (r->f, 1, WAIT_MS, &id, NULL, &error));
-  g_assert_true (fixture_power (r->f, 1, TRUE, NULL, &error));
+  /* the power-up noise waits for the first host, before the first answer */
+  g_assert_nonnull (ok);
+  g_assert_true (at_port_wait (at, 0, "\x1b[2J", 10));
+  g_assert_true (g_str_has_suffix (ok, "AT\r\r\nOK\r\n"));
+  g_clear_pointer (&at, at_port_close);
   g_assert_true (fixture_probe_modem (r->f, 1, WAIT_MS, NULL, &error));
   g_assert_no_error (error);
   rig_free (r);

@@ -323,6 +323,12 @@ at_port_wait (AtPort *p, gsize from, const char *needle, guint timeout_ms)
   }
 }
 
+static gboolean
+has (const char *s, gsize len, const char *needle)
+{
+  return memmem (s, len, needle, strlen (needle)) != NULL;
+}
+
 char *
 at_port_cmd (AtPort *p, const char *cmd, guint timeout_ms)
 {
@@ -333,10 +339,19 @@ at_port_cmd (AtPort *p, const char *cmd, guint timeout_ms)
   at_port_send (p, line);
   for (;;) {
     const char *s = p->seen->str + from;
+    gsize len = p->seen->len - from;
     gint64 left;
-    if (strstr (s, "OK\r\n") || strstr (s, "ERROR\r\n") || strstr (s, "+CME ERROR"))
-      if (g_str_has_suffix (s, "\r\n"))
-        return g_strdup (s);
+
+    if ((has (s, len, "OK\r\n") || has (s, len, "ERROR\r\n") || has (s, len, "+CME ERROR"))
+        && len >= 2 && s[len - 2] == '\r' && s[len - 1] == '\n') {
+      char *copy = g_malloc (len + 1);
+      memcpy (copy, s, len);
+      copy[len] = '\0';
+      for (gsize i = 0; i < len; i++)
+        if (copy[i] == '\0')
+          copy[i] = '?'; /* line noise: keep it a C string */
+      return copy;
+    }
     left = (deadline - g_get_monotonic_time ()) / 1000;
     if (left <= 0 || read_some (p, (int)MIN (left, 100)) < 0)
       return NULL;
