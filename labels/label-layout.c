@@ -14,7 +14,7 @@
 #define TEXT_EM         0.85
 #define TEXT_BASELINE   0.78
 #define MARK_EM         0.62
-#define TEXT_SHRINK_MIN 0.6
+#define TEXT_SHRINK_MIN 0.4
 /* ZPL ^BQ magnifies QR modules at most 10 times. */
 #define QR_MODULE_MAX_DOTS 10
 

@@ -3,6 +3,10 @@
 
 #include "station/station-error.h"
 
+#include "station/pipeline/engine.h"
+#include "station/pipeline/recipe.h"
+#include "station/report/report.h"
+
 #include <gio/gio.h>
 
 #include "drivers/fixture/fixture.h"
@@ -95,6 +99,18 @@ fixture_code_exit (int code)
   return code == FIXTURE_ERROR_URI ? STATION_EXIT_USAGE : STATION_EXIT_DEVICE;
 }
 
+static int
+engine_code_exit (int code)
+{
+  return code == ENGINE_ERROR_CANCELLED ? STATION_EXIT_CHECK : STATION_EXIT_USAGE;
+}
+
+static int
+report_code_exit (int code)
+{
+  return code == REPORT_ERROR_FORMAT ? STATION_EXIT_USAGE : STATION_EXIT_STORE;
+}
+
 static const ExitRow exit_rows[] = {
   { station_error_quark, STATION_EXIT_CHECK, station_code_exit },
   { g_option_error_quark, STATION_EXIT_USAGE, NULL },
@@ -117,6 +133,11 @@ static const ExitRow exit_rows[] = {
   /* the Beam registration receiver: PSK file and --listen (2), bind (3) */
   { station_registry_error_quark, STATION_EXIT_USAGE, registry_code_exit },
   { g_io_error_quark, STATION_EXIT_STORE, NULL },
+  /* recipes and the engine's set-up are usage problems; a cancelled run is 1 */
+  { recipe_error_quark, STATION_EXIT_USAGE, NULL },
+  { engine_error_quark, STATION_EXIT_USAGE, engine_code_exit },
+  /* reports: an unknown format is usage, a file that cannot be written 5 */
+  { report_error_quark, STATION_EXIT_STORE, report_code_exit },
 };
 
 StationExit

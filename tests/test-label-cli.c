@@ -138,7 +138,9 @@ test_errors (void)
     { "TRK-1", "44010316720966", "png", NULL, 2, "IMSI" },
     { "TRK-1", "440103167209666", "jpg", NULL, 2, "must end in .png, .pdf, .svg or .zpl" },
     { "TRK-1", "440103167209666", "png", "no-such-template", 2, "template 'no-such-template'" },
-    { "ABCDEFGHIJKLM", "440103167209666", "png", NULL, 2, "element 'barcode'" },
+    /* 40 characters: neither the text line nor the Code 128 fit 50 mm */
+    { "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCD", "440103167209666", "png", NULL, 2,
+      "element 'device_id'" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {

@@ -535,10 +535,11 @@ test_errors (void)
 {
   g_autoptr (LabelTemplate) dm = load ("50x30");
   g_autoptr (LabelTemplate) wide = load ("long-id-100x40");
-  /* 13 letters: 198 Code 128 modules, 396 dots at 203 dpi; the box has 376 */
-  Ident too_long = { g_strdup ("ABCDEFGHIJKLM"), g_strdup ("440103167209666") };
+  /* 32 narrow characters: the text line fits, but the Code 128 is 407
+   * modules, 407 dots at 203 dpi with 1-dot bars; the box has 376 */
+  Ident too_long = { g_strdup ("I.I.I.I.I.I.I.I.I.I.I.I.I.I.I.I."), g_strdup ("440103167209666") };
   Ident much_too_long
-      = { g_strdup ("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123"), g_strdup ("440103167209666") };
+      = { g_strdup ("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCD"), g_strdup ("440103167209666") };
   Ident bad_batch
       = { g_strdup ("TRK-1"), g_strdup ("440103167209666"), NULL, NULL, NULL, g_strdup ("lot_7") };
   Ident japanese
@@ -557,7 +558,7 @@ test_errors (void)
   render_error (dm, NULL, &too_long, "png", 0, LABEL_ERROR_FIT, "element 'barcode': the Code 128");
   render_error (dm, NULL, &too_long, "zpl", 0, LABEL_ERROR_FIT, "element 'barcode'");
   render_error (dm, NULL, &much_too_long, "png", 0, LABEL_ERROR_FIT,
-                "element 'device_id': \"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123\" needs");
+                "element 'device_id': \"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCD\" needs");
   render_error (wide, NULL, &bad_batch, "pdf", 0, LABEL_ERROR_FIELD, "BATCH value: '_'");
   render_error (dm, NULL, &bad_id, "svg", 0, LABEL_ERROR_FIELD, "device ID: '_' at position 4");
   render_error (NULL, tiny, &ok, "png", 0, LABEL_ERROR_FIT, "element 'symbol': the Data Matrix");

@@ -11,9 +11,15 @@
 
 /* The one explicit list of commands, in the order the usage text shows. */
 static const StationCliCommand *const commands[] = {
-  &station_cli_help_command,     &station_cli_batch_command, &station_cli_lookup_command,
-  &station_cli_registry_command, &station_cli_probe_command, &station_cli_help_command,
-  &station_cli_label_command,
+  &station_cli_probe_command,     /* modem identity over AT */
+  &station_cli_batch_command,     /* batch import */
+  &station_cli_provision_command, /* the pipeline */
+  &station_cli_lookup_command,    /* a scanned code's unit */
+  &station_cli_report_command,    /* batch report for stock intake */
+  &station_cli_fleet_command,     /* stock and fleet view */
+  &station_cli_label_command,     /* render or print one label */
+  &station_cli_registry_command,  /* Beam registration receiver */
+  &station_cli_help_command,
 };
 
 /* Global options that take a separate value argument: needed to find the

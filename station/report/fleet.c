@@ -1,0 +1,231 @@
+/* station/report/fleet.c - the fleet / stock view. */
+#define G_LOG_DOMAIN "station-report"
+
+#include "station/report/fleet.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "station/unit-json.h"
+
+#define DAY_MS (24 * 3600 * (gint64)1000)
+
+static const char *const category_names[FLEET_N_CATEGORIES] = {
+  "standby", "online", "active", "silent", "other", "missing",
+};
+
+const char *
+fleet_category_name (FleetCategory category)
+{
+  return category < FLEET_N_CATEGORIES ? category_names[category] : "?";
+}
+
+static void
+row_free (gpointer data)
+{
+  FleetRow *r = data;
+
+  store_unit_free (r->unit);
+  g_free (r->status);
+  g_free (r);
+}
+
+void
+fleet_free (Fleet *fleet)
+{
+  if (fleet == NULL)
+    return;
+  g_clear_pointer (&fleet->rows, g_ptr_array_unref);
+  g_free (fleet);
+}
+
+/* When the SIM last had a session: sessionStatus.lastUpdatedAt of the raw
+ * object, else the subscriber's lastModifiedAt. */
+static gint64
+last_seen (const CloudSubscriber *sub)
+{
+  JsonObject *o
+      = sub->raw && JSON_NODE_HOLDS_OBJECT (sub->raw) ? json_node_get_object (sub->raw) : NULL;
+  JsonNode *ss = o ? json_object_get_member (o, "sessionStatus") : NULL;
+
+  if (ss != NULL && JSON_NODE_HOLDS_OBJECT (ss)) {
+    JsonNode *t = json_object_get_member (json_node_get_object (ss), "lastUpdatedAt");
+    if (t != NULL && JSON_NODE_HOLDS_VALUE (t) && json_node_get_value_type (t) == G_TYPE_INT64)
+      return json_node_get_int (t);
+  }
+  return sub->last_modified_at;
+}
+
+static int
+by_device_id (gconstpointer a, gconstpointer b)
+{
+  const FleetRow *x = *(FleetRow *const *)a, *y = *(FleetRow *const *)b;
+
+  return strcmp (x->unit->device_id, y->unit->device_id);
+}
+
+Fleet *
+fleet_collect (Store *store, CloudClient *cloud, guint stale_days, gint64 now_ms,
+               GCancellable *cancellable, GError **error)
+{
+  g_autoptr (Fleet) f = g_new0 (Fleet, 1);
+  g_autoptr (GPtrArray) batches = NULL;
+  g_autoptr (GPtrArray) subs = NULL;
+  g_autoptr (GHashTable) by_imsi = g_hash_table_new (g_str_hash, g_str_equal);
+
+  f->stale_days = stale_days;
+  f->generated_at = now_ms;
+  f->rows = g_ptr_array_new_with_free_func (row_free);
+  batches = store_batch_list (store, error);
+  if (batches == NULL)
+    return NULL;
+  subs = cloud_client_list_subscribers (cloud, NULL, cancellable, error);
+  if (subs == NULL)
+    return NULL;
+  for (guint i = 0; i < subs->len; i++) {
+    CloudSubscriber *s = g_ptr_array_index (subs, i);
+    g_hash_table_insert (by_imsi, s->imsi, s);
+  }
+
+  for (guint b = 0; b < batches->len; b++) {
+    StoreBatch *batch = g_ptr_array_index (batches, b);
+    g_autoptr (GPtrArray) units = store_unit_list_by_batch (store, batch->id, error);
+
+    if (units == NULL)
+      return NULL;
+    for (guint i = 0; i < units->len; i++) {
+      StoreUnit *u = g_ptr_array_index (units, i);
+      const CloudSubscriber *s;
+      FleetRow *row;
+
+      if (u->state != STORE_UNIT_PASSED || u->imsi == NULL)
+        continue;
+      row = g_new0 (FleetRow, 1);
+      row->unit = u;
+      g_ptr_array_index (units, i) = NULL; /* taken */
+      s = g_hash_table_lookup (by_imsi, u->imsi);
+      if (s == NULL) {
+        row->category = FLEET_MISSING;
+      } else {
+        row->status = g_strdup (s->status);
+        row->online = s->online;
+        row->last_seen_ms = last_seen (s);
+        if (!s->online && row->last_seen_ms > 0)
+          row->days_silent = (double)(now_ms - row->last_seen_ms) / DAY_MS;
+        if (s->status_code == CLOUD_SIM_STATUS_STANDBY)
+          row->category = FLEET_STANDBY;
+        else if (s->online)
+          row->category = FLEET_ONLINE;
+        else if (s->status_code == CLOUD_SIM_STATUS_ACTIVE)
+          row->category = row->days_silent > (double)stale_days ? FLEET_SILENT : FLEET_ACTIVE;
+        else
+          row->category = FLEET_OTHER;
+      }
+      f->counts[row->category]++;
+      g_ptr_array_add (f->rows, row);
+    }
+  }
+  g_ptr_array_sort (f->rows, by_device_id);
+  return g_steal_pointer (&f);
+}
+
+char *
+fleet_to_text (const Fleet *f)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "%-24s %-12s %-15s %-11s %-8s %-24s %s\n", "DEVICE ID", "BATCH",
+                          "IMSI", "SIM", "VIEW", "LAST SESSION", "DAYS");
+  for (guint i = 0; i < f->rows->len; i++) {
+    const FleetRow *r = g_ptr_array_index (f->rows, i);
+    g_autofree char *seen = unit_json_time (r->last_seen_ms);
+
+    g_string_append_printf (out, "%-24s %-12s %-15s %-11s %-8s %-24s %.1f\n", r->unit->device_id,
+                            r->unit->batch_id, r->unit->imsi, r->status ? r->status : "-",
+                            fleet_category_name (r->category),
+                            r->online ? "online now" : (seen ? seen : "-"), r->days_silent);
+  }
+  g_string_append_printf (out, "\n%u units:", f->rows->len);
+  for (guint c = 0; c < FLEET_N_CATEGORIES; c++)
+    g_string_append_printf (out, " %s %u%s", category_names[c], f->counts[c],
+                            c + 1 < FLEET_N_CATEGORIES ? "," : "");
+  g_string_append_printf (out, " (silent: no session for more than %u days)\n", f->stale_days);
+  return g_string_free (out, FALSE);
+}
+
+char *
+fleet_to_csv (const Fleet *f)
+{
+  GString *out = g_string_new ("device_id,batch,imsi,imei,status,view,online,last_session,"
+                               "days_silent\r\n");
+
+  for (guint i = 0; i < f->rows->len; i++) {
+    const FleetRow *r = g_ptr_array_index (f->rows, i);
+    g_autofree char *seen = unit_json_time (r->last_seen_ms);
+
+    /* device IDs, IMSIs and statuses hold no comma or quote */
+    g_string_append_printf (out, "%s,%s,%s,%s,%s,%s,%s,%s,%.2f\r\n", r->unit->device_id,
+                            r->unit->batch_id, r->unit->imsi, r->unit->imei ? r->unit->imei : "",
+                            r->status ? r->status : "", fleet_category_name (r->category),
+                            r->online ? "true" : "false", seen ? seen : "", r->days_silent);
+  }
+  return g_string_free (out, FALSE);
+}
+
+char *
+fleet_to_json (const Fleet *f)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *generated = unit_json_time (f->generated_at);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "generated_at");
+  json_builder_add_string_value (b, generated);
+  json_builder_set_member_name (b, "stale_days");
+  json_builder_add_int_value (b, f->stale_days);
+  json_builder_set_member_name (b, "counts");
+  json_builder_begin_object (b);
+  for (guint c = 0; c < FLEET_N_CATEGORIES; c++) {
+    json_builder_set_member_name (b, category_names[c]);
+    json_builder_add_int_value (b, f->counts[c]);
+  }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "units");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < f->rows->len; i++) {
+    const FleetRow *r = g_ptr_array_index (f->rows, i);
+    g_autofree char *seen = unit_json_time (r->last_seen_ms);
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "device_id");
+    json_builder_add_string_value (b, r->unit->device_id);
+    json_builder_set_member_name (b, "batch");
+    json_builder_add_string_value (b, r->unit->batch_id);
+    json_builder_set_member_name (b, "imsi");
+    json_builder_add_string_value (b, r->unit->imsi);
+    json_builder_set_member_name (b, "imei");
+    json_builder_add_string_value (b, r->unit->imei);
+    json_builder_set_member_name (b, "status");
+    if (r->status)
+      json_builder_add_string_value (b, r->status);
+    else
+      json_builder_add_null_value (b);
+    json_builder_set_member_name (b, "view");
+    json_builder_add_string_value (b, fleet_category_name (r->category));
+    json_builder_set_member_name (b, "online");
+    json_builder_add_boolean_value (b, r->online);
+    json_builder_set_member_name (b, "last_session");
+    if (seen)
+      json_builder_add_string_value (b, seen);
+    else
+      json_builder_add_null_value (b);
+    json_builder_set_member_name (b, "days_silent");
+    json_builder_add_double_value (b, r->days_silent);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
