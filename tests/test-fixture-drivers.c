@@ -33,8 +33,10 @@ rig_new (const char *driver, guint slots, guint n, const char *faults)
   r->stub = http_stub_new ();
   if (strcmp (driver, "sim") == 0) {
     g_autofree char *esc = faults ? g_uri_escape_string (faults, NULL, FALSE) : NULL;
-    uri = g_strdup_printf ("sim:?slots=%u&generate=%u&seed=7&speed=100&api-url=%s/v1%s%s", slots, n,
-                           http_stub_url (r->stub), esc ? "&faults=" : "", esc ? esc : "");
+    /* the sim driver runs with power=manual, the textjig rig powers on load */
+    uri = g_strdup_printf (
+        "sim:?slots=%u&generate=%u&seed=7&speed=100&power=manual&api-url=%s/v1%s%s", slots, n,
+        http_stub_url (r->stub), esc ? "&faults=" : "", esc ? esc : "");
     r->f = fixture_open (uri, NULL, NULL, &error);
     g_assert_no_error (error);
     r->world = sim_world_from_fixture (r->f);
@@ -285,9 +287,14 @@ case_garbage (const char *driver)
   Rig *r = rig_new (driver, 1, 1, "unit1=garbage");
   g_autoptr (GError) error = NULL;
   g_autofree char *id = NULL;
+  g_autoptr (AtPort) at = start_unit (r, 1, &id);
+  g_autofree char *ok = cmd (r, at, id, "AT");
 
-  g_assert_true (fixture_wait_unit (r->f, 1, WAIT_MS, &id, NULL, &error));
-  g_assert_true (fixture_power (r->f, 1, TRUE, NULL, &error));
+  /* the power-up noise waits for the first host, before the first answer */
+  g_assert_nonnull (ok);
+  g_assert_true (at_port_wait (at, 0, "\x1b[2J", 10));
+  g_assert_true (g_str_has_suffix (ok, "AT\r\r\nOK\r\n"));
+  g_clear_pointer (&at, at_port_close);
   g_assert_true (fixture_probe_modem (r->f, 1, WAIT_MS, NULL, &error));
   g_assert_no_error (error);
   rig_free (r);
@@ -488,6 +495,79 @@ case_workers (const char *driver)
   rig_free (r);
 }
 
+/* ---- the manual driver with the simulated units ---- */
+
+/* The operator: puts the next unit in (the world's feeder), "scans" it,
+ * and takes it out when told. */
+typedef struct {
+  SimWorld *world;
+  guint removed;
+} SimOperator;
+
+static char *
+op_insert (gpointer data, guint slot, guint timeout_ms, GCancellable *c, GError **error)
+{
+  SimOperator *op = data;
+  char *id = NULL;
+
+  if (!sim_world_wait_unit (op->world, slot, timeout_ms, &id, c, error))
+    return NULL;
+  return id;
+}
+
+static gboolean
+op_remove (gpointer data, guint slot, FixtureLed led, guint timeout_ms, GCancellable *c,
+           GError **error)
+{
+  SimOperator *op = data;
+
+  op->removed++;
+  return sim_world_eject (op->world, slot, error);
+}
+
+static void
+test_manual_with_simulator (void)
+{
+  static const FixtureOperator ops = { op_insert, op_remove, NULL };
+  g_autoptr (GError) error = NULL;
+  SimSetup setup = { .generate = 3, .seed = 3, .have_seed = TRUE, .faults = "unit2=silent" };
+  g_autoptr (GPtrArray) units = sim_setup_units (&setup, &error);
+  SimWorldConfig cfg = { .slots = 1, .units = units, .speed = 100 };
+  g_autoptr (SimWorld) world = sim_world_new (&cfg, &error);
+  SimOperator op = { world, 0 };
+  FixtureOpenOptions opts = { .operator= & ops, .operator_data = &op };
+  g_autofree char *uri = NULL, *id = NULL, *id2 = NULL, *id3 = NULL;
+  g_autoptr (Fixture) f = NULL;
+  SimSlotInfo info;
+
+  g_assert_no_error (error);
+  sim_world_slot_info (world, 1, &info);
+  uri = g_strdup_printf ("manual:?port=%s", info.port);
+  sim_slot_info_clear (&info);
+  f = fixture_open (uri, &opts, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fixture_wait_unit (f, 1, WAIT_MS, &id, NULL, &error));
+  g_assert_cmpstr (id, ==, ((SimUnitSpec *)units->pdata[0])->device_id);
+  g_assert_true (fixture_power (f, 1, TRUE, NULL, &error));
+  g_assert_true (fixture_probe_modem (f, 1, WAIT_MS, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (fixture_eject (f, 1, FIXTURE_LED_PASS, NULL, &error));
+  g_assert_cmpuint (op.removed, ==, 1);
+  /* the second unit's modem is silent */
+  g_assert_true (fixture_wait_unit (f, 1, WAIT_MS, &id2, NULL, &error));
+  g_assert_cmpstr (id2, ==, ((SimUnitSpec *)units->pdata[1])->device_id);
+  g_assert_false (fixture_probe_modem (f, 1, 600, NULL, &error));
+  g_assert_error (error, FIXTURE_ERROR, FIXTURE_ERROR_MODEM_SILENT);
+  g_clear_error (&error);
+  g_assert_true (fixture_eject (f, 1, FIXTURE_LED_FAIL, NULL, &error));
+  g_assert_true (fixture_wait_unit (f, 1, WAIT_MS, &id3, NULL, &error));
+  g_assert_true (fixture_eject (f, 1, FIXTURE_LED_PASS, NULL, &error));
+  g_clear_pointer (&id, g_free);
+  g_assert_false (fixture_wait_unit (f, 1, WAIT_MS, &id, NULL, &error));
+  g_assert_error (error, FIXTURE_ERROR, FIXTURE_ERROR_NO_MORE_UNITS);
+  g_clear_pointer (&f, fixture_close);
+}
+
 static const struct {
   const char *name;
   void (*run) (const char *driver);
@@ -533,5 +613,6 @@ main (int argc, char **argv)
       p->index = i;
       g_test_add_data_func (path, p, run_case);
     }
+  g_test_add_func ("/fixture-drivers/manual/with-simulator", test_manual_with_simulator);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
  * against a scripted loopback server, radio on/off, and the device-level
  * faults. */
 #include "drivers/fixture/sim-world.h"
+#include "drivers/modem/modem.h"
 #include "tests/common/test-common.h"
 #include "tests/test-sim-helpers.h"
 
@@ -47,6 +48,7 @@ rig_new (const char *profile, const char *faults, guint n, gboolean boot)
   cfg.api_root = http_stub_url (r->stub);
   cfg.speed = SPEED;
   cfg.traffic_ms = TRAFFIC_MS;
+  cfg.manual_power = TRUE;
   r->world = sim_world_new (&cfg, &error);
   g_assert_no_error (error);
   sim_world_slot_info (r->world, 1, &info);
@@ -164,6 +166,48 @@ test_boot_urcs_and_echo (void)
   g_assert_true (at_port_wait (r->port, 0, "+CPIN: READY\r\n", WAIT_MS));
   g_assert_true (at_port_wait (r->port, 0, "+QIND: SMS DONE\r\n", WAIT_MS));
   rig_free (r);
+}
+
+/* the station's own AT code (drivers/modem) reads every profile */
+static void
+test_station_reads_profiles (void)
+{
+  static const struct {
+    const char *profile, *faults, *sim;
+  } cases[] = {
+    { "quectel-bg770a-soracom", NULL, "ready" },  { "quectel-bg96", NULL, "ready" },
+    { "nordic-nrf9160-slm", NULL, "ready" },      { "u-blox-sara-r412m", NULL, "ready" },
+    { "simcom-sim868", NULL, "ready" },           { "sierra-em7565", NULL, "ready" },
+    { "quectel-bg96", "unit1=nosim", "missing" }, { "simcom-sim868", "unit1=sim-pin", "pin" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    Rig *r = rig_new (cases[i].profile, cases[i].faults, 1, TRUE);
+    SimUnitSpec *u = unit (r, 0);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (Modem) modem = NULL;
+    g_autoptr (ModemIdentity) id = NULL;
+    SimSlotInfo info;
+
+    g_test_message ("%s %s", cases[i].profile, cases[i].faults ? cases[i].faults : "");
+    g_clear_pointer (&r->port, at_port_close); /* one reader on the pty */
+    sim_world_slot_info (r->world, 1, &info);
+    modem = modem_open (info.port, 0, &error);
+    sim_slot_info_clear (&info);
+    g_assert_no_error (error);
+    id = modem_identify (modem, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (id->imei, ==, u->imei);
+    g_assert_cmpstr (modem_sim_state_name (id->sim_state), ==, cases[i].sim);
+    if (strcmp (cases[i].sim, "ready") == 0) {
+      g_assert_cmpstr (id->imsi, ==, u->imsi);
+      g_assert_cmpstr (id->iccid, ==, u->iccid);
+      g_assert_cmpuint (id->warnings->len, ==, 0);
+    } else {
+      g_assert_null (id->imsi);
+    }
+    rig_free (r);
+  }
 }
 
 /* ---- the firmware on the network ---- */
@@ -400,6 +444,7 @@ main (int argc, char **argv)
   tc_init (&argc, &argv);
   g_test_add_func ("/sim-device/identity-styles", test_identity_styles);
   g_test_add_func ("/sim-device/boot-urcs", test_boot_urcs_and_echo);
+  g_test_add_func ("/sim-device/station-reads-profiles", test_station_reads_profiles);
   g_test_add_func ("/sim-device/bootstrap-and-radio", test_bootstrap_and_radio);
   g_test_add_func ("/sim-device/fault/selftest-fail", test_fault_selftest_fail);
   g_test_add_func ("/sim-device/fault/no-register", test_fault_no_register);

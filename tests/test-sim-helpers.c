@@ -49,6 +49,8 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
   r->method = g_strdup (soup_server_message_get_method (msg));
   r->path = g_strdup (path);
   r->imsi = g_strdup (soup_message_headers_get_one (h, "X-Emulated-IMSI"));
+  if (r->imsi == NULL) /* as a Beam target: what Beam says the SIM is */
+    r->imsi = g_strdup (soup_message_headers_get_one (h, "x-soracom-imsi"));
   r->imei = g_strdup (soup_message_headers_get_one (h, "X-Emulated-IMEI"));
   r->body = g_strndup (g_bytes_get_data (flat, NULL), g_bytes_get_size (flat));
   g_mutex_lock (&stub->lock);
@@ -59,7 +61,9 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 
   if (g_str_has_prefix (path, "/_emulator/")) {
     reply = "{\"subscribers\":[]}";
-  } else if (r->imsi == NULL) {
+  } else if (r->imsi == NULL
+             && (g_str_has_prefix (path, "/air/") || g_str_has_prefix (path, "/beam/")
+                 || g_str_has_prefix (path, "/metadata/"))) {
     status = 400;
     reply = "{\"code\":\"AIR0004\"}";
   } else if (unknown) {
@@ -230,6 +234,18 @@ http_stub_find_body (HttpStub *stub, const char *method, const char *prefix, con
   return body;
 }
 
+char *
+http_get (const char *url)
+{
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+
+  if (body == NULL || soup_message_get_status (msg) != 200)
+    return NULL;
+  return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
 /* ---- AT port ---- */
 
 AtPort *
@@ -251,7 +267,7 @@ void
 at_port_close (AtPort *p)
 {
   if (p == NULL)
-    return;
+    return; /* also used with g_clear_pointer */
   close (p->fd);
   g_string_free (p->seen, TRUE);
   g_free (p);
@@ -307,6 +323,12 @@ at_port_wait (AtPort *p, gsize from, const char *needle, guint timeout_ms)
   }
 }
 
+static gboolean
+has (const char *s, gsize len, const char *needle)
+{
+  return memmem (s, len, needle, strlen (needle)) != NULL;
+}
+
 char *
 at_port_cmd (AtPort *p, const char *cmd, guint timeout_ms)
 {
@@ -317,10 +339,19 @@ at_port_cmd (AtPort *p, const char *cmd, guint timeout_ms)
   at_port_send (p, line);
   for (;;) {
     const char *s = p->seen->str + from;
+    gsize len = p->seen->len - from;
     gint64 left;
-    if (strstr (s, "OK\r\n") || strstr (s, "ERROR\r\n") || strstr (s, "+CME ERROR"))
-      if (g_str_has_suffix (s, "\r\n"))
-        return g_strdup (s);
+
+    if ((has (s, len, "OK\r\n") || has (s, len, "ERROR\r\n") || has (s, len, "+CME ERROR"))
+        && len >= 2 && s[len - 2] == '\r' && s[len - 1] == '\n') {
+      char *copy = g_malloc (len + 1);
+      memcpy (copy, s, len);
+      copy[len] = '\0';
+      for (gsize i = 0; i < len; i++)
+        if (copy[i] == '\0')
+          copy[i] = '?'; /* line noise: keep it a C string */
+      return copy;
+    }
     left = (deadline - g_get_monotonic_time ()) / 1000;
     if (left <= 0 || read_some (p, (int)MIN (left, 100)) < 0)
       return NULL;

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 typedef struct {
   char *method;
   char *path;
-  char *imsi; /* X-Emulated-IMSI, NULL when absent */
+  char *imsi; /* X-Emulated-IMSI (or x-soracom-imsi as a Beam target), NULL when absent */
   char *imei; /* X-Emulated-IMEI */
   char *body;
 } StubRequest;
@@ -45,6 +45,10 @@ gboolean http_stub_wait (HttpStub *stub, const char *method, const char *path_pr
  * none); @headers_ok receives whether IMSI and IMEI headers were set. */
 char *http_stub_find_body (HttpStub *stub, const char *method, const char *path_prefix,
                            const char *imsi, gboolean *had_imei);
+
+/* http_get: the body of GET @url when it answers 200 (free with g_free()),
+ * NULL otherwise. */
+char *http_get (const char *url);
 
 /* ---- raw AT over a pty ---- */
 
