@@ -156,14 +156,20 @@ zpl_check (gpointer handle, GCancellable *cancellable, GError **error)
 }
 
 /* cancel_on_printer: ~JA, so a label the printer still holds is not
- * printed later on top of the retry. */
+ * printed later on top of the retry; then one ~HS, whose answer tells that
+ * the printer has handled the ~JA sent before it on the same connection. */
 static void
-cancel_on_printer (GSocket *sock)
+cancel_on_printer (ZplPrinter *z, GSocket *sock)
 {
   g_autoptr (GError) ignored = NULL;
+  ZplHostStatus st;
 
-  if (!send_all (sock, "~JA", 3, NULL, &ignored))
+  if (!send_all (sock, "~JA", 3, NULL, &ignored)) {
     g_debug ("~JA not sent: %s", ignored->message);
+    return;
+  }
+  if (!query_status (z, sock, &st, NULL, &ignored))
+    g_debug ("~JA not confirmed: %s", ignored->message);
 }
 
 static gboolean
@@ -194,14 +200,14 @@ zpl_print (gpointer handle, const PrinterJob *job, GCancellable *cancellable, GE
     GError *local = NULL;
 
     if (!query_status (z, sock, &st, cancellable, &local) || !zpl_host_status_check (&st, &local)) {
-      cancel_on_printer (sock);
+      cancel_on_printer (z, sock);
       g_propagate_prefixed_error (error, local, "label not printed (cancelled on the printer): ");
       return FALSE;
     }
     if (st.formats_in_buffer == 0 && !st.partial_format && st.labels_remaining == 0)
       return TRUE;
     if (g_get_monotonic_time () >= deadline) {
-      cancel_on_printer (sock);
+      cancel_on_printer (z, sock);
       g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_TIMEOUT,
                    "label not printed within %.0f s (%d formats still in the printer's buffer; "
                    "cancelled)",
@@ -209,7 +215,7 @@ zpl_print (gpointer handle, const PrinterJob *job, GCancellable *cancellable, GE
       return FALSE;
     }
     if (g_cancellable_set_error_if_cancelled (cancellable, error)) {
-      cancel_on_printer (sock);
+      cancel_on_printer (z, sock);
       return FALSE;
     }
     g_usleep (ZPL_POLL_INTERVAL_MS * 1000);
