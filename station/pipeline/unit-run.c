@@ -80,6 +80,20 @@ unit_fail (Unit *u, const char *code, const char *fmt, ...)
   return STEP_FAIL;
 }
 
+Outcome
+unit_error_msg (Unit *u, const char *code, const char *fmt, ...)
+{
+  va_list ap;
+
+  g_free (u->failure_code);
+  u->failure_code = g_strdup (code);
+  g_free (u->detail);
+  va_start (ap, fmt);
+  u->detail = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return STEP_ERROR;
+}
+
 static Outcome
 unit_error (Unit *u, const char *code, const GError *error)
 {

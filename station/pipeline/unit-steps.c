@@ -453,13 +453,8 @@ step_tags (Unit *u)
   for (gsize i = 0; i < n; i++) {
     const char *have = cloud_subscriber_get_tag (u->sub, tags[i].name);
     if (g_strcmp0 (have, tags[i].value) != 0) {
-      g_set_error (&error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_BAD_RESPONSE,
-                   "tag %s reads back as '%s', not '%s'", tags[i].name, have ? have : "(absent)",
-                   tags[i].value);
-      unit_outcome_for_error (u, error);
-      g_free (u->failure_code);
-      u->failure_code = g_strdup (ERR_READBACK);
-      return STEP_ERROR;
+      return unit_error_msg (u, ERR_READBACK, "tag %s reads back as '%s', not '%s'", tags[i].name,
+                             have ? have : "(absent)", tags[i].value);
     }
   }
   set_detail (u, "%zu tags set and read back", n);
@@ -486,10 +481,8 @@ step_imei_lock (Unit *u)
     return unit_outcome_for_error (u, error);
   keep_sub (u, sub);
   if (g_strcmp0 (u->sub->imei_lock, u->imei) != 0) {
-    u->failure_code = g_strdup (ERR_READBACK);
-    set_detail (u, "IMEI lock reads back as '%s', not %s",
-                u->sub->imei_lock ? u->sub->imei_lock : "(none)", u->imei);
-    return STEP_ERROR;
+    return unit_error_msg (u, ERR_READBACK, "IMEI lock reads back as '%s', not %s",
+                           u->sub->imei_lock ? u->sub->imei_lock : "(none)", u->imei);
   }
   set_detail (u, "SIM locked to IMEI %s", u->imei);
   return STEP_OK;
@@ -567,15 +560,16 @@ step_standby (Unit *u)
           return unit_fail (u, FAIL_RADIO_OFF_IGNORED,
                             "the device reconnected after radio off; SIM %s stays %s (%s)", u->imsi,
                             u->sub->status, why);
-        return unit_fail (u, ERR_API, "standby refused: %s", why);
+        /* not the unit's fault: e.g. a plan (plan-D, plan-K) without standby */
+        return unit_error_msg (u, ERR_API, "standby refused for SIM %s (%s, offline): %s", u->imsi,
+                               u->sub->status, why);
       }
       return unit_outcome_for_error (u, error);
     }
     keep_sub (u, sub);
     if (u->sub->status_code != CLOUD_SIM_STATUS_STANDBY) {
-      u->failure_code = g_strdup (ERR_READBACK);
-      set_detail (u, "status reads back as %s after set_to_standby", u->sub->status);
-      return STEP_ERROR;
+      return unit_error_msg (u, ERR_READBACK, "status reads back as %s after set_to_standby",
+                             u->sub->status);
     }
   }
   if (!unit_wait (u, RECIPE (u)->standby_settle_ms))
@@ -622,9 +616,8 @@ step_label (Unit *u)
     return STEP_OK;
   }
   if (e->opts.print_queue == NULL || e->opts.label_template == NULL) {
-    u->failure_code = g_strdup (ERR_PRINTER);
-    set_detail (u, "the recipe prints a label but no printer is configured");
-    return STEP_ERROR;
+    return unit_error_msg (u, ERR_PRINTER,
+                           "the recipe prints a label but no printer is configured");
   }
   pformat = printer_get_format (print_queue_get_printer (e->opts.print_queue));
   if (!label_format_from_name (printer_format_name (pformat), &lformat, &error))

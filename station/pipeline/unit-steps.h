@@ -56,6 +56,8 @@ extern const guint unit_steps_count;
 /* Helpers of unit-run.c for the steps. */
 Unit *unit_current (void);
 Outcome unit_fail (Unit *u, const char *code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+/* unit_error_msg: the station could not finish (an ERR_* code). */
+Outcome unit_error_msg (Unit *u, const char *code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 /* unit_outcome_for_error: classifies @error (taken) as the unit's fault
  * (FAIL with a failure code) or the station's (ERROR). */
 Outcome unit_outcome_for_error (Unit *u, GError *error);
