@@ -23,8 +23,11 @@ are printed as '#' lines and compared with their targets, never asserted.
 
 usage: bench-engine.py STATION_CLI CLOUD_EMULATOR FIXTURE_SIM
 """
+import collections
 import json
 import os
+import shlex
+import shutil
 import signal
 import socket
 import sqlite3
@@ -42,6 +45,12 @@ KEY_ID = 'keyId-emulator-0000000000000000000000'
 KEY = 'secret-emulator-' + '0' * 52
 SPEED = 1000.0           # fixture-sim --speed: the feeder's 800 ms become 0.8 ms
 RUN_TIMEOUT_S = 240      # one provision run, at most
+# [soracom] rate_per_s of the station (0: no pacing); BENCH_ENGINE_RATE=5
+# measures what the client's default budget does to the line
+RATE_PER_S = os.environ.get('BENCH_ENGINE_RATE', '0')
+# a profiler in front of station-cli provision, e.g.
+# BENCH_ENGINE_WRAP='valgrind --tool=callgrind' (figures are then its own)
+WRAP = shlex.split(os.environ.get('BENCH_ENGINE_WRAP', ''))
 START_TIMEOUT_S = 30     # a program's first line
 
 # targets of the issue
@@ -138,7 +147,7 @@ class Line:
         self.config = os.path.join(self.work, 'station.ini')
         with open(self.config, 'w') as f:
             f.write('[soracom]\n# the bench measures the engine, not the pacing\n'
-                    'rate_per_s=0\nkeyring=false\n[station]\nname=BENCH\n')
+                    f'rate_per_s={RATE_PER_S}\nkeyring=false\n[station]\nname=BENCH\n')
         subprocess.run(self.cli_argv() + ['batch', 'import', '--batch', self.batch, '--csv', csv],
                        env=self.env, check=True, stdout=subprocess.DEVNULL, timeout=60)
 
@@ -149,7 +158,7 @@ class Line:
         """Runs station-cli provision; returns wall s, rusage, unit lines, summary."""
         labels = os.path.join(self.work, 'labels')
         os.makedirs(labels)
-        argv = self.cli_argv() + [
+        argv = WRAP + self.cli_argv() + [
             'provision', '--batch', self.batch, '--fixture', self.fixture,
             '--slots', str(self.slots), '--count', str(self.units),
             '--registry-listen', f'127.0.0.1:{self.registry_port}', '--psk-file', self.psk,
@@ -199,9 +208,21 @@ class Line:
             total += sum(per_id.values()) if isinstance(per_id, dict) else int(per_id)
         return total
 
-    def stored_calls(self):
-        with sqlite3.connect(f'file:{self.db}?mode=ro', uri=True) as c:
-            return c.execute('SELECT count(*) FROM api_calls').fetchone()[0]
+    def store_figures(self):
+        """API calls (total, per operation and unit) and mean step times."""
+        c = sqlite3.connect(f'file:{self.db}?mode=ro', uri=True)
+        try:
+            total = c.execute('SELECT count(*) FROM api_calls').fetchone()[0]
+            ops = collections.Counter()
+            for method, path in c.execute('SELECT method, path FROM api_calls'):
+                # /subscribers/<imsi>/set_to_standby -> POST .../set_to_standby
+                tail = path.split('?')[0].rstrip('/').split('/')[-1]
+                ops[f"{method} {'/subscribers/{imsi}' if tail.isdigit() else '.../' + tail}"] += 1
+            steps = c.execute('SELECT step, avg(ended_at - started_at) FROM steps '
+                              'GROUP BY step ORDER BY min(id)').fetchall()
+        finally:
+            c.close()
+        return total, [(k, v / self.units) for k, v in ops.most_common()], steps
 
     def stop(self):
         for p in self.procs:
@@ -225,8 +246,9 @@ def run_line(work, name, units, slots, boot_ms):
             'wall': wall, 'cpu': ru.ru_utime + ru.ru_stime, 'utime': ru.ru_utime,
             'stime': ru.ru_stime, 'maxrss_kib': ru.ru_maxrss, 'lines': unit_lines,
             'summary': summary, 'passed': sum(1 for u in unit_lines if u['result'] == 'passed'),
-            'rss': line.rss, 'stored_calls': line.stored_calls(), 'emulator_calls': line.emulator_calls(),
+            'rss': line.rss, 'emulator_calls': line.emulator_calls(),
         }
+        r['stored_calls'], r['ops'], r['steps'] = line.store_figures()
     finally:
         line.stop()
     return r
@@ -244,71 +266,98 @@ def check_run(r):
     return ok
 
 
+def row(what, value, target='', met=None):
+    verdict = '' if met is None else ('met' if met else 'MISSED')
+    note(f'{what:<46} {value:>11}  {target:>9}  {verdict}'.rstrip())
+
+
+def per_unit_steps(r):
+    """Mean wall ms of each step over the run's units (store's steps table)."""
+    return ', '.join(f'{step} {ms:.0f}' for step, ms in r['steps'] if ms >= 5)
+
+
 def main():
     work = tempfile.mkdtemp(prefix='bench-engine-')
     runs = {}
+    plan = [('cpu', 40, 1, 0), (1, 10, 1, 2000), (4, 20, 4, 2000), (16, 80, 16, 2000)]
 
-    # 1. CPU and wall overhead per unit, every simulated delay ~0
-    runs['cpu'] = r = run_line(work, 'cpu', units=40, slots=1, boot_ms=0)
-    check_run(r)
-    # 2. throughput, 2 s simulated boot: 16 slots x 3 rounds, fewer at 1 and 4
-    for slots, units in ((1, 6), (4, 12), (16, 48)):
-        runs[slots] = r = run_line(work, f's{slots}', units=units, slots=slots, boot_ms=2000)
-        check_run(r)
+    # 1: every simulated delay ~0, one slot; 2: a 2 s boot at 1, 4 and 16
+    # slots, 5 rounds of units each (10 units at 1 slot, ~27 s)
+    for key, units, slots, boot_ms in plan:
+        name = key if key == 'cpu' else f's{slots}'
+        try:
+            runs[key] = run_line(work, name, units=units, slots=slots, boot_ms=boot_ms)
+            check_run(runs[key])
+        except (OSError, RuntimeError, subprocess.SubprocessError, ValueError) as e:
+            tap(False, f'{name}: {units} units on {slots} slot(s): {e}')
 
-    cpu = runs['cpu']
+    if len(runs) == len(plan):
+        report(runs)
+    else:
+        tap(False, 'figures: a run did not complete')
+    if os.environ.get('BENCH_ENGINE_KEEP'):
+        note(f'files kept in {work}')
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f'1..{len(results)}', flush=True)
+
+
+def report(runs):
+    cpu, big = runs['cpu'], runs[16]
     n = cpu['units']
-    cpu_ms = cpu['cpu'] * 1000 / n
-    # simulated per unit: the feeder's 800 ms and three 1 ms timers, / --speed
-    sim_ms = (800 + 3) / SPEED
-    wall_ms = cpu['wall'] * 1000 / n
-    calls = runs[16]['stored_calls'] / runs[16]['units']
-    calls_cpu = cpu['stored_calls'] / n
-    reported = runs[16]['summary'].get('api_calls', -1)
-    tap(reported == runs[16]['stored_calls'] and cpu['summary'].get('api_calls') == cpu['stored_calls'],
-        f"API calls: the summary's count equals the store's api_calls rows "
-        f"({reported} = {runs[16]['stored_calls']})")
-    rss_mib = runs[16]['maxrss_kib'] / 1024.0
+    tap(all(r['summary'].get('api_calls') == r['stored_calls'] for r in runs.values()),
+        "API calls: each run's summary count equals its store's api_calls rows "
+        f"({big['summary'].get('api_calls')} = {big['stored_calls']} at 16 slots)")
+    rss_mib = big['maxrss_kib'] / 1024.0
     tap(rss_mib > 0, f'peak RSS of the station at 16 slots read from wait4 ({rss_mib:.1f} MiB)')
+
+    cpu_ms = cpu['cpu'] * 1000 / n
+    wall_ms = cpu['wall'] * 1000 / n
+    sim_ms = (800 + 3) / SPEED  # the feeder's 800 ms and three 1 ms timers, / --speed
+    calls = big['stored_calls'] / big['units']
 
     def upm(r):
         return r['units'] * 60.0 / r['wall']
 
-    base = upm(runs[1])
     note()
-    note('provisioning engine (station-cli provision process; emulator and fixture-sim apart)')
-    note(f"{'measure':<44} {'value':>10}  {'target':>10}  ")
-    rows = [
-        (f'CPU per unit, delays 0, 1 slot ({n} units)', f'{cpu_ms:.1f} ms', f'<= {CPU_TARGET_MS:.0f} ms',
-         cpu_ms <= CPU_TARGET_MS),
-        ('  of which user / system', f"{cpu['utime'] * 1000 / n:.1f}/{cpu['stime'] * 1000 / n:.1f}", '', None),
-        ('wall per unit, delays 0, 1 slot', f'{wall_ms:.0f} ms', '', None),
-        ('wall overhead per unit (wall - simulated)', f'{wall_ms - sim_ms:.0f} ms', '', None),
-    ]
+    note('provisioning engine: the station-cli provision process alone '
+         '(emulator and fixture-sim run apart)')
+    note(f"API pacing: emulator --rate-limit 0, station [soracom] rate_per_s={RATE_PER_S}")
+    row('measure', 'value', 'target')
+    row(f'CPU per unit, delays 0, 1 slot, {n} units', f'{cpu_ms:.1f} ms', f'<= {CPU_TARGET_MS:.0f} ms',
+        cpu_ms <= CPU_TARGET_MS)
+    row('  user + system', f"{cpu['utime'] * 1000 / n:.1f}+{cpu['stime'] * 1000 / n:.1f} ms")
+    row('wall per unit, delays 0, 1 slot', f'{wall_ms:.0f} ms')
+    row('wall overhead per unit (wall - simulated)', f'{wall_ms - sim_ms:.0f} ms')
     for slots in (1, 4, 16):
         r = runs[slots]
-        ratio = upm(r) / base
-        rows.append((f"throughput, boot 2 s, {slots:>2} slot(s), {r['units']} units",
-                     f'{upm(r):.1f}/min', f'>= {SCALING_TARGET:.0f}x' if slots == 16 else '',
-                     ratio >= SCALING_TARGET if slots == 16 else None))
-        rows.append((f'  scaling vs 1 slot', f'{ratio:.2f}x', '', None))
-    rows += [
-        ('API calls per unit (auth excluded), 16 slots', f'{calls:.2f}', f'<= {CALLS_TARGET:.0f}',
-         calls <= CALLS_TARGET),
-        ('API calls per unit, delays 0, 1 slot', f'{calls_cpu:.2f}', '', None),
-        ('  emulator mutating calls per unit', f"{runs[16]['emulator_calls'] / runs[16]['units']:.2f}",
-         '', None),
-        ('peak RSS of the station, 16 slots', f'{rss_mib:.1f} MiB', f'<= {RSS_TARGET_MIB:.0f} MiB',
-         rss_mib <= RSS_TARGET_MIB),
-        ('CPU per unit at 16 slots, boot 2 s', f"{runs[16]['cpu'] * 1000 / runs[16]['units']:.1f} ms",
-         '', None),
-    ]
-    for what, value, target, met in rows:
-        verdict = '' if met is None else ('met' if met else 'MISSED')
-        note(f'{what:<44} {value:>10}  {target:>10}  {verdict}')
+        ratio = upm(r) / upm(runs[1])
+        elapsed = sum(u['elapsed_ms'] for u in r['lines']) / len(r['lines'])
+        row(f"throughput, boot 2 s, {slots} slot(s), {r['units']} units", f'{upm(r):.1f}/min')
+        # a slot's share of the wall per unit, minus the unit's own run: the
+        # time a slot waits for its next unit (fixture, feeder, start, end)
+        row('  unit run / slot time between units',
+            f"{elapsed:.0f}/{r['wall'] * 1000 * slots / r['units'] - elapsed:.0f} ms")
+        if slots > 1:
+            row(f'  scaling vs 1 slot', f'{ratio:.2f}x',
+                f'>= {SCALING_TARGET:.0f}x' if slots == 16 else '',
+                ratio >= SCALING_TARGET if slots == 16 else None)
+    row(f"API calls per unit (auth excluded), 16 slots", f'{calls:.2f}', f'<= {CALLS_TARGET:.0f}',
+        calls <= CALLS_TARGET)
+    row('API calls per unit, delays 0, 1 slot', f"{cpu['stored_calls'] / n:.2f}")
+    row('  emulator-counted mutating calls per unit', f"{big['emulator_calls'] / big['units']:.2f}")
+    row('peak RSS of the station, 16 slots', f'{rss_mib:.1f} MiB', f'<= {RSS_TARGET_MIB:.0f} MiB',
+        rss_mib <= RSS_TARGET_MIB)
+    if big['rss']:
+        row('  anonymous + file-backed (sampled peak)',
+            f"{big['rss'].get('RssAnon', 0) / 1024:.1f}+{big['rss'].get('RssFile', 0) / 1024:.1f} MiB")
+    row('CPU per unit, boot 2 s, 16 slots', f"{big['cpu'] * 1000 / big['units']:.1f} ms")
+    note()
+    note(f"API calls per unit at 16 slots: {', '.join(f'{k} {v:.2f}' for k, v in big['ops'])}")
+    note(f"mean step wall ms (>= 5), delays 0, 1 slot: {per_unit_steps(cpu)}")
+    note(f"mean step wall ms (>= 5), boot 2 s, 16 slots: {per_unit_steps(big)}")
     note()
     tap(True, 'figures printed')
-    print(f'1..{len(results)}', flush=True)
 
 
 if __name__ == '__main__':
