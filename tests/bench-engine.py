@@ -22,6 +22,9 @@ that the run did what it claims (every unit passed, counts agree); figures
 are printed as '#' lines and compared with their targets, never asserted.
 
 usage: bench-engine.py STATION_CLI CLOUD_EMULATOR FIXTURE_SIM
+environment: BENCH_ENGINE_KEEP=1 keeps the runs' files (stores, logs,
+labels); BENCH_ENGINE_RATE=N sets the station's rate_per_s; BENCH_ENGINE_WRAP
+puts a profiler in front of station-cli provision (e.g. 'perf record -g --').
 """
 import collections
 import json
