@@ -1,7 +1,8 @@
 /* tests/test-label-render.c - rendering labels: PNG round trips through
  * zbarimg and dmtxread (random identities and edge cases, 203 and 300 dpi),
- * crisp modules, PNG/PDF/SVG sizes, golden ZPL, ZPL escaping, and errors
- * that name the element and leave no file behind. */
+ * crisp modules, PNG/PDF/SVG sizes, golden ZPL, ZPL escaping, errors
+ * that name the element and leave no file behind, and labels rendered by
+ * several threads at once. */
 #include <cairo.h>
 #include <string.h>
 
@@ -603,10 +604,72 @@ test_optional_lines (void)
   ident_clear (&id);
 }
 
+/* Slot threads render labels at the same time through one shared Pango
+ * font map (labels/label-text.c): every thread's PNG and ZPL (Japanese
+ * text, drawn and rasterised by Pango) must be the bytes one thread makes.
+ * Registered first, so the threads find the font map cold. */
+#define RENDER_THREADS 8
+#define RENDER_ROUNDS  4
+
+typedef struct {
+  const LabelTemplate *t;
+  const LabelData *d;
+  GBytes *png[RENDER_ROUNDS], *zpl[RENDER_ROUNDS];
+} RenderJob;
+
+static gpointer
+render_thread (gpointer data)
+{
+  RenderJob *job = data;
+
+  for (guint i = 0; i < RENDER_ROUNDS; i++) {
+    job->png[i] = label_render (job->t, job->d, LABEL_FORMAT_PNG, 0, NULL);
+    job->zpl[i] = label_render (job->t, job->d, LABEL_FORMAT_ZPL, 0, NULL);
+  }
+  return NULL;
+}
+
+static void
+test_threads (void)
+{
+  g_autoptr (LabelTemplate) jp = load ("japanese-50x30");
+  Ident id
+      = { g_strdup ("TRK-1"), g_strdup ("440103167209666"), NULL, NULL, g_strdup ("東京第一") };
+  LabelData d = data_of (&id);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) png = NULL;
+  g_autoptr (GBytes) zpl = NULL;
+  RenderJob jobs[RENDER_THREADS] = { 0 };
+  GThread *threads[RENDER_THREADS];
+
+  for (guint i = 0; i < RENDER_THREADS; i++) {
+    jobs[i].t = jp;
+    jobs[i].d = &d;
+    threads[i] = g_thread_new ("render", render_thread, &jobs[i]);
+  }
+  for (guint i = 0; i < RENDER_THREADS; i++)
+    g_thread_join (threads[i]);
+  png = label_render (jp, &d, LABEL_FORMAT_PNG, 0, &error);
+  g_assert_no_error (error);
+  zpl = label_render (jp, &d, LABEL_FORMAT_ZPL, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < RENDER_THREADS; i++)
+    for (guint k = 0; k < RENDER_ROUNDS; k++) {
+      g_assert_nonnull (jobs[i].png[k]);
+      g_assert_nonnull (jobs[i].zpl[k]);
+      g_assert_true (g_bytes_equal (jobs[i].png[k], png));
+      g_assert_true (g_bytes_equal (jobs[i].zpl[k], zpl));
+      g_bytes_unref (jobs[i].png[k]);
+      g_bytes_unref (jobs[i].zpl[k]);
+    }
+  ident_clear (&id);
+}
+
 int
 main (int argc, char **argv)
 {
   tc_init (&argc, &argv);
+  g_test_add_func ("/label-render/threads", test_threads);
   g_test_add_func ("/label-render/round-trip-random", test_round_trip_random);
   g_test_add_func ("/label-render/round-trip-edges", test_round_trip_edges);
   g_test_add_func ("/label-render/crisp-modules", test_crisp_modules);

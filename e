@@ -1,1 +1,0 @@
-cloud-emulator: operator OP0012345678, authKeyId keyId-emulator-0000000000000000000000, authKey secret-emulator-0000000000000000000000000000000000000000000000000000, email operator@emulator.invalid, password emulator-password
