@@ -45,7 +45,7 @@ cloud_client_options_init (CloudClientOptions *opts)
   opts->base_url = CLOUD_API_URL_JAPAN;
   opts->token_timeout_s = 86400;
   opts->rate_per_s = 5.0;
-  opts->rate_burst = 5;
+  opts->rate_burst = 16;
   opts->max_attempts = 5;
   opts->backoff_initial_ms = 1000;
   opts->backoff_max_ms = 30000;
