@@ -57,11 +57,11 @@ CloudCredentials *cloud_credentials_resolve (StationConfig *config, GCancellable
 /* ---- client ----------------------------------------------------------- */
 
 typedef struct {
-  const char *base_url;     /* e.g. CLOUD_API_URL_JAPAN or http://127.0.0.1:PORT/v1 */
-  guint token_timeout_s;    /* tokenTimeoutSeconds sent to /auth (default 86400) */
-  double rate_per_s;        /* calls per second for all threads together (default 5; 0: no limit) */
-  guint rate_burst;         /* calls allowed at once (default 16: one per slot of a large fixture) */
-  guint max_attempts;       /* HTTP attempts per call, 401 renewal aside (default 5) */
+  const char *base_url;  /* e.g. CLOUD_API_URL_JAPAN or http://127.0.0.1:PORT/v1 */
+  guint token_timeout_s; /* tokenTimeoutSeconds sent to /auth (default 86400) */
+  double rate_per_s;     /* calls per second for all threads together (default 5; 0: no limit) */
+  guint rate_burst;      /* calls allowed at once (default 16: one per slot of a large fixture) */
+  guint max_attempts;    /* HTTP attempts per call, 401 renewal aside (default 5) */
   guint backoff_initial_ms; /* first retry delay before jitter (default 1000) */
   guint backoff_max_ms;     /* cap of the retry delay (default 30000) */
   guint budget_ms;          /* total time for one call, retries included (default 120000) */
