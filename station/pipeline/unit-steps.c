@@ -81,6 +81,7 @@ step_scan (Unit *u)
   mine = !g_hash_table_contains (e->in_flight, u->device_id);
   if (mine)
     g_hash_table_add (e->in_flight, g_strdup (u->device_id));
+  u->claimed = mine;
   g_mutex_unlock (&e->lock);
   if (!mine) {
     u->foreign = TRUE;

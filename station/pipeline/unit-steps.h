@@ -18,6 +18,7 @@ typedef struct {
   guint slot;
   char *device_id;  /* canonical */
   gboolean foreign; /* the record belongs to another run: write nothing */
+  gboolean claimed; /* this run put device_id in the engine's in_flight set */
   gboolean resumed; /* the journal had done steps before this run */
   GHashTable *done; /* steps whose last journal attempt is done */
   gboolean powered; /* this run switched the unit on */
