@@ -111,6 +111,7 @@ step_scan (Unit *u)
                       "device ID %s was already provisioned: look it up, or reprint its label",
                       u->device_id);
   }
+  u->earlier = unit->state != STORE_UNIT_NEW;
   u->imei = g_strdup (unit->imei);
   u->imsi = g_strdup (unit->imsi);
   u->iccid = g_strdup (unit->iccid);
@@ -134,6 +135,11 @@ step_insert_boot (Unit *u)
       && !fixture_insert (FIXTURE (u), u->slot, CANCEL (u), &error))
     return unit_outcome_for_error (u, error);
   fixture_set_led (FIXTURE (u), u->slot, FIXTURE_LED_BUSY, CANCEL (u), NULL);
+  /* A unit an earlier (killed) run powered is still on, its firmware's
+   * bootstrap long over, perhaps given up while no receiver listened:
+   * power-cycle it so it boots, attaches and registers afresh. */
+  if (u->earlier && !fixture_power (FIXTURE (u), u->slot, FALSE, CANCEL (u), &error))
+    return unit_outcome_for_error (u, error);
   if (!fixture_power (FIXTURE (u), u->slot, TRUE, CANCEL (u), &error))
     return unit_outcome_for_error (u, error);
   u->powered = TRUE;
@@ -666,6 +672,11 @@ step_release (Unit *u)
     return unit_outcome_for_error (u, error);
   u->powered = FALSE;
   if (!fixture_eject (FIXTURE (u), u->slot, FIXTURE_LED_PASS, CANCEL (u), &error))
+    return unit_outcome_for_error (u, error);
+  /* the record is closed before release is journaled done: the unit has
+   * left the slot, so no later run would be presented it to close it */
+  if (!store_unit_set_state (STORE (u), u->device_id, STORE_UNIT_PASSED, NULL, &error)
+      || !store_unit_set_slot (STORE (u), u->device_id, NULL, -1, &error))
     return unit_outcome_for_error (u, error);
   set_detail (u, "passed: LED green, unit released");
   return STEP_OK;
