@@ -219,9 +219,10 @@ engine_mix_run (guint units, guint slots)
   g_assert_cmpint (json_object_get_int_member (summary, "passed"), ==, passed);
   g_test_message ("API calls per good unit (auth excluded): max %u, mean %.2f over %u units",
                   good_calls_max, (double)good_calls_sum / good, good);
-  /* GET selftest, PUT tags, set_imei_lock, GET radio off, set_to_standby,
-   * GET standby settled: 6, plus at most one more poll each for the
-   * self-test tag and the session going offline */
-  g_assert_cmpuint (good_calls_max, <=, 8);
+  /* GET self-test tag, PUT tags, set_imei_lock, GET session offline,
+   * set_to_standby, GET standby settled: 6 (measured: 6 for every good
+   * unit); one more poll when the device's self-test tag lands just after
+   * the first GET, which depends on the simulated firmware's timing */
+  g_assert_cmpuint (good_calls_max, <=, 7);
   line_sim_stop (sim);
 }

@@ -516,9 +516,15 @@ step_radio_off (Unit *u)
       return unit_outcome_for_error (u, error);
     unit_attach_modem (u, NULL);
   }
-  /* the SIM's session must end, or standby would reactivate it at once */
+  /* the SIM's session must end, or standby would reactivate it at once.
+   * The network ends it a moment after the detach: read it after a first
+   * pause rather than at once, which only finds it still online and costs
+   * one more API call per unit. */
   deadline = g_get_monotonic_time () + (gint64)RECIPE (u)->radio_off_timeout_ms * 1000;
   for (guint pause = u->e->opts.poll_ms;; pause = MIN (pause * 2, 5000)) {
+    if (!unit_wait (u, pause))
+      return unit_outcome_for_error (
+          u, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped by the operator"));
     if ((out = read_sim (u)) != STEP_OK)
       return out;
     if (!u->sub->online) {
@@ -527,9 +533,6 @@ step_radio_off (Unit *u)
     }
     if (g_get_monotonic_time () >= deadline)
       break;
-    if (!unit_wait (u, pause))
-      return unit_outcome_for_error (
-          u, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped by the operator"));
   }
   {
     CloudSubscriber *sub = cloud_client_delete_session (CLOUD (u), u->imsi, CANCEL (u), &error);
