@@ -221,8 +221,11 @@ engine_mix_run (guint units, guint slots)
                   good_calls_max, (double)good_calls_sum / good, good);
   /* GET self-test tag, PUT tags, set_imei_lock, GET session offline,
    * set_to_standby, GET standby settled: 6 (measured: 6 for every good
-   * unit); one more poll when the device's self-test tag lands just after
-   * the first GET, which depends on the simulated firmware's timing */
-  g_assert_cmpuint (good_calls_max, <=, 7);
+   * unit of a quiet machine).  The two GETs that poll (self-test tag,
+   * session offline) take one or two more when the simulated device is
+   * slower than the station's poll (sanitizer builds under load: 8); the
+   * mutating calls are counted exactly per SIM above.  The bound only
+   * catches runaway polling. */
+  g_assert_cmpuint (good_calls_max, <=, 10);
   line_sim_stop (sim);
 }
