@@ -31,6 +31,7 @@ test_defaults (void)
                         | RECIPE_STEP_LABEL);
   g_assert_cmpuint (r->min_csq, ==, 5);
   g_assert_cmpuint (r->attach_timeout_ms, ==, 180000);
+  g_assert_cmpuint (r->boot_timeout_ms, ==, 30000); /* the default */
   g_assert_cmpuint (r->tag_names->len, ==, 0);
   g_assert_null (r->group_id);
   g_assert_cmpstr (r->label_template, ==, "50x30");
@@ -52,6 +53,7 @@ test_values (void)
   g_assert_true (r->steps & RECIPE_STEP_IMEI_LOCK);
   g_assert_cmpuint (r->min_csq, ==, 12);
   g_assert_cmpuint (r->attach_timeout_ms, ==, 30000);
+  g_assert_cmpuint (r->boot_timeout_ms, ==, 5000);
   g_assert_cmpuint (r->tag_names->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (r->tag_names, 1), ==, "lot");
   g_assert_cmpstr (g_ptr_array_index (r->tag_templates, 1), ==, "${batch}/${station}");

@@ -219,9 +219,6 @@ slot_thread (gpointer data)
       continue;
     }
     result = unit_run (e, a->slot, id);
-    g_mutex_lock (&e->lock);
-    g_hash_table_remove (e->in_flight, id);
-    g_mutex_unlock (&e->lock);
     (void)result;
   }
   store_release_thread (e->opts.store);
@@ -248,7 +245,7 @@ engine_new (const EngineOptions *options, GError **error)
   if (e->opts.poll_ms == 0)
     e->opts.poll_ms = 500;
   if (e->opts.boot_timeout_ms == 0)
-    e->opts.boot_timeout_ms = 30000;
+    e->opts.boot_timeout_ms = options->recipe->boot_timeout_ms;
   if (e->opts.baud == 0)
     e->opts.baud = 115200;
   g_mutex_init (&e->lock);

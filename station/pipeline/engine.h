@@ -79,7 +79,7 @@ typedef struct {
   guint slots;           /* 0: all of the fixture's slots */
   guint count;           /* stop after this many units (0: until no more units) */
   guint poll_ms;         /* pause between polls of the store / API (default 500) */
-  guint boot_timeout_ms; /* modem answers AT after power on (default 30000) */
+  guint boot_timeout_ms; /* modem answers AT after power on (default: the recipe's) */
   guint baud;            /* of the units' modem ports (default 115200) */
   EngineEventFunc on_event;
   gpointer user_data;

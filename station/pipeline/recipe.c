@@ -31,6 +31,7 @@ typedef struct {
 
 static const LimitKey limit_keys[] = {
   { "min_csq", G_STRUCT_OFFSET (Recipe, min_csq), 0, 31, 5, 1 },
+  { "boot_timeout_s", G_STRUCT_OFFSET (Recipe, boot_timeout_ms), 1, 600, 30, 1000 },
   { "attach_timeout_s", G_STRUCT_OFFSET (Recipe, attach_timeout_ms), 1, 3600, 180, 1000 },
   { "register_timeout_s", G_STRUCT_OFFSET (Recipe, register_timeout_ms), 1, 3600, 120, 1000 },
   { "selftest_timeout_s", G_STRUCT_OFFSET (Recipe, selftest_timeout_ms), 1, 3600, 180, 1000 },

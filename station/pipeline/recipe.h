@@ -37,7 +37,8 @@ typedef struct {
   RecipeSteps steps;
 
   /* [limits] */
-  guint min_csq; /* AT+CSQ rssi 0..31, 99 = unknown refused */
+  guint min_csq;         /* AT+CSQ rssi 0..31, 99 = unknown refused */
+  guint boot_timeout_ms; /* power on to the modem's first answer */
   guint attach_timeout_ms;
   guint register_timeout_ms;
   guint selftest_timeout_ms;

@@ -208,6 +208,22 @@ emit_step (Unit *u, EngineEventKind kind, const char *step, EngineResult result,
   engine_emit (u->e, &ev);
 }
 
+/* slot_event: TRUE when the fixture reported an event on the unit's slot
+ * since it presented the unit (unit removed, link lost, lid open,
+ * emergency stop); the unit's outcome is then that station-side error,
+ * whatever the step saw (a removed unit's modem no longer answers: that is
+ * not the unit's fault). */
+static gboolean
+slot_event (Unit *u)
+{
+  GError *error = NULL;
+
+  if (fixture_slot_check (u->e->opts.fixture, u->slot, &error))
+    return FALSE;
+  unit_outcome_for_error (u, error);
+  return TRUE;
+}
+
 /* run_step: journal intent, act, journal outcome.  The outcome of a step
  * whose journal write fails is an error (store): the store is the truth, so
  * nothing is done that it does not know of. */
@@ -225,6 +241,10 @@ run_step (Unit *u, const StepDef *def)
                  def->name);
     return unit_outcome_for_error (u, g_steal_pointer (&error));
   }
+  /* fixture_slot_check between steps (fixture.h): nothing more is done
+   * to a slot whose unit left it */
+  if (!def->journal_after && slot_event (u))
+    return STEP_ERROR;
   /* scan creates the unit record: its intent can only follow it */
   if (!def->journal_after && !u->foreign
       && !store_journal_intent (u->e->opts.store, u->device_id, def->name, NULL, &attempt, &error))
@@ -234,6 +254,8 @@ run_step (Unit *u, const StepDef *def)
   emit_step (u, ENGINE_EVENT_STEP_STARTED, def->name, ENGINE_RESULT_PASSED, 0);
 
   out = def->run (u);
+  if (out != STEP_OK && !def->journal_after && slot_event (u))
+    out = STEP_ERROR;
   flush_at_lines (u);
   if (def->journal_after && !u->foreign
       && !store_journal_intent (u->e->opts.store, u->device_id, def->name, NULL, &attempt,
@@ -322,15 +344,24 @@ plan_steps (Unit *u, gboolean *run)
 }
 
 /* Best effort at the end of a unit that did not pass: radio and power off,
- * the slot's verdict shown, the unit released.  Errors here are logged,
- * never raised: the unit's outcome is already decided. */
+ * the slot's verdict shown, the unit released (@eject) or left in its slot
+ * for the next run to resume.  Errors here are logged, never raised: the
+ * unit's outcome is already decided. */
 static void
-wind_down (Unit *u, FixtureLed led)
+wind_down (Unit *u, FixtureLed led, gboolean eject)
 {
   Fixture *f = u->e->opts.fixture;
   g_autoptr (GError) error = NULL;
 
   unit_attach_modem (u, NULL);
+  /* a unit taken out of its slot is gone: what the slot holds now (the
+   * feeder's next unit) is not to be powered off and ejected */
+  if (!fixture_slot_check (f, u->slot, &error)
+      && g_error_matches (error, FIXTURE_ERROR, FIXTURE_ERROR_UNIT_REMOVED)) {
+    g_debug ("slot %u: %s", u->slot, error->message);
+    return;
+  }
+  g_clear_error (&error);
   if (!fixture_set_led (f, u->slot, led, NULL, &error)) {
     g_debug ("slot %u: LED: %s", u->slot, error->message);
     g_clear_error (&error);
@@ -339,7 +370,7 @@ wind_down (Unit *u, FixtureLed led)
     g_debug ("slot %u: power off: %s", u->slot, error->message);
     g_clear_error (&error);
   }
-  if (!fixture_eject (f, u->slot, led, NULL, &error))
+  if (eject && !fixture_eject (f, u->slot, led, NULL, &error))
     g_debug ("slot %u: eject: %s", u->slot, error->message);
 }
 
@@ -416,7 +447,10 @@ unit_run (Engine *e, guint slot, const char *device_id)
 
 finish:
   if (result != ENGINE_RESULT_PASSED) {
-    wind_down (&u, FIXTURE_LED_FAIL);
+    /* a unit stopped by the operator stays in its slot, powered off, for
+     * the next run to resume; an ejected one would leave with the feeder */
+    gboolean stopped = g_strcmp0 (u.failure_code, ERR_CANCELLED) == 0;
+    wind_down (&u, stopped ? FIXTURE_LED_OFF : FIXTURE_LED_FAIL, !stopped);
     record_end (&u, result == ENGINE_RESULT_FAILED ? STORE_UNIT_FAILED : STORE_UNIT_ERROR);
   } else {
     record_end (&u, STORE_UNIT_PASSED);
@@ -434,6 +468,13 @@ finish:
   ev.api_calls = u.api_calls;
   engine_emit (e, &ev);
 
+  /* only the slot that claimed the ID releases it: a second unit carrying
+   * the same ID must not free it while the first one still runs */
+  if (u.claimed) {
+    g_mutex_lock (&e->lock);
+    g_hash_table_remove (e->in_flight, u.device_id);
+    g_mutex_unlock (&e->lock);
+  }
   g_private_set (&current_unit, NULL);
   unit_attach_modem (&u, NULL);
   g_clear_pointer (&u.ident, modem_identity_free);

@@ -81,6 +81,7 @@ step_scan (Unit *u)
   mine = !g_hash_table_contains (e->in_flight, u->device_id);
   if (mine)
     g_hash_table_add (e->in_flight, g_strdup (u->device_id));
+  u->claimed = mine;
   g_mutex_unlock (&e->lock);
   if (!mine) {
     u->foreign = TRUE;
@@ -110,6 +111,7 @@ step_scan (Unit *u)
                       "device ID %s was already provisioned: look it up, or reprint its label",
                       u->device_id);
   }
+  u->earlier = unit->state != STORE_UNIT_NEW;
   u->imei = g_strdup (unit->imei);
   u->imsi = g_strdup (unit->imsi);
   u->iccid = g_strdup (unit->iccid);
@@ -133,6 +135,11 @@ step_insert_boot (Unit *u)
       && !fixture_insert (FIXTURE (u), u->slot, CANCEL (u), &error))
     return unit_outcome_for_error (u, error);
   fixture_set_led (FIXTURE (u), u->slot, FIXTURE_LED_BUSY, CANCEL (u), NULL);
+  /* A unit an earlier (killed) run powered is still on, its firmware's
+   * bootstrap long over, perhaps given up while no receiver listened:
+   * power-cycle it so it boots, attaches and registers afresh. */
+  if (u->earlier && !fixture_power (FIXTURE (u), u->slot, FALSE, CANCEL (u), &error))
+    return unit_outcome_for_error (u, error);
   if (!fixture_power (FIXTURE (u), u->slot, TRUE, CANCEL (u), &error))
     return unit_outcome_for_error (u, error);
   u->powered = TRUE;
@@ -186,6 +193,20 @@ check_not_bound (Unit *u, StoreKey key, const char *value, const char *code, con
     return STEP_OK;
   return unit_fail (u, code, "%s %s is already bound to unit %s of batch %s", what, value,
                     other->device_id, other->batch_id);
+}
+
+static Outcome
+check_bindings (Unit *u, const ModemIdentity *id)
+{
+  Outcome out;
+
+  if ((out = check_not_bound (u, STORE_KEY_IMSI, id->imsi, FAIL_DUPLICATE_IMSI, "IMSI")) != STEP_OK)
+    return out;
+  if ((out = check_not_bound (u, STORE_KEY_IMEI, id->imei, FAIL_DUPLICATE_IMEI, "IMEI")) != STEP_OK)
+    return out;
+  if (id->iccid != NULL)
+    return check_not_bound (u, STORE_KEY_ICCID, id->iccid, FAIL_DUPLICATE_ICCID, "ICCID");
+  return STEP_OK;
 }
 
 static Outcome
@@ -245,21 +266,25 @@ step_identify (Unit *u)
                       "ICCID %s read from the SIM differs from %s in the batch's list for IMSI %s",
                       id->iccid, sim->iccid, id->imsi);
 
-  if ((out = check_not_bound (u, STORE_KEY_IMSI, id->imsi, FAIL_DUPLICATE_IMSI, "IMSI")) != STEP_OK
-      || (out = check_not_bound (u, STORE_KEY_IMEI, id->imei, FAIL_DUPLICATE_IMEI, "IMEI"))
-             != STEP_OK)
-    return out;
-  if (id->iccid != NULL
-      && (out = check_not_bound (u, STORE_KEY_ICCID, id->iccid, FAIL_DUPLICATE_ICCID, "ICCID"))
-             != STEP_OK)
+  /* the identities must be the unit's that was scanned: one pulled out and
+   * replaced by the next while it was read is not bound to anything */
+  if (!fixture_slot_check (FIXTURE (u), u->slot, &error))
+    return unit_outcome_for_error (u, error);
+  /* checked first for a message naming the other unit; the claim itself
+   * is atomic, so a unit claiming the same identity at the same moment in
+   * another slot or station loses there, and is then told which one */
+  if ((out = check_bindings (u, id)) != STEP_OK)
     return out;
   if (!store_unit_claim (STORE (u), u->device_id, id->imei, id->imsi, id->iccid, &error)) {
-    if (g_error_matches (error, STATION_STORE_ERROR, STORE_ERROR_CONFLICT)) {
-      out = unit_fail (u, FAIL_DUPLICATE_IMSI, "%s", error->message);
-      g_error_free (error);
+    g_autofree char *why = NULL;
+
+    if (!g_error_matches (error, STATION_STORE_ERROR, STORE_ERROR_CONFLICT))
+      return unit_outcome_for_error (u, error);
+    why = g_strdup (error->message);
+    g_clear_error (&error);
+    if ((out = check_bindings (u, id)) != STEP_OK)
       return out;
-    }
-    return unit_outcome_for_error (u, error);
+    return unit_fail (u, FAIL_DUPLICATE_IMSI, "%s", why);
   }
   g_free (u->imei);
   g_free (u->imsi);
@@ -502,9 +527,15 @@ step_radio_off (Unit *u)
       return unit_outcome_for_error (u, error);
     unit_attach_modem (u, NULL);
   }
-  /* the SIM's session must end, or standby would reactivate it at once */
+  /* the SIM's session must end, or standby would reactivate it at once.
+   * The network ends it a moment after the detach: read it after a first
+   * pause rather than at once, which only finds it still online and costs
+   * one more API call per unit. */
   deadline = g_get_monotonic_time () + (gint64)RECIPE (u)->radio_off_timeout_ms * 1000;
   for (guint pause = u->e->opts.poll_ms;; pause = MIN (pause * 2, 5000)) {
+    if (!unit_wait (u, pause))
+      return unit_outcome_for_error (
+          u, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped by the operator"));
     if ((out = read_sim (u)) != STEP_OK)
       return out;
     if (!u->sub->online) {
@@ -513,9 +544,6 @@ step_radio_off (Unit *u)
     }
     if (g_get_monotonic_time () >= deadline)
       break;
-    if (!unit_wait (u, pause))
-      return unit_outcome_for_error (
-          u, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped by the operator"));
   }
   {
     CloudSubscriber *sub = cloud_client_delete_session (CLOUD (u), u->imsi, CANCEL (u), &error);
@@ -658,6 +686,11 @@ step_release (Unit *u)
     return unit_outcome_for_error (u, error);
   u->powered = FALSE;
   if (!fixture_eject (FIXTURE (u), u->slot, FIXTURE_LED_PASS, CANCEL (u), &error))
+    return unit_outcome_for_error (u, error);
+  /* the record is closed before release is journaled done: the unit has
+   * left the slot, so no later run would be presented it to close it */
+  if (!store_unit_set_state (STORE (u), u->device_id, STORE_UNIT_PASSED, NULL, &error)
+      || !store_unit_set_slot (STORE (u), u->device_id, NULL, -1, &error))
     return unit_outcome_for_error (u, error);
   set_detail (u, "passed: LED green, unit released");
   return STEP_OK;
