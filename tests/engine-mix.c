@@ -30,8 +30,8 @@ typedef struct {
 /* README.md "Failure codes": what each simulated fault must end as. */
 static const Kind kinds[] = {
   { NULL, "OK", "passed", NULL, "passed", SIM_PARKED },
-  /* first fault: the unit before it is always a good one (unit 0 or a
-   * filler), whose IMEI it copies */
+  /* first fault: the unit before it is always a good one, whose IMEI it
+   * copies */
   { "dup-imei", "DUPIMEI", "failed", "duplicate-imei", "failed", SIM_UNTOUCHED },
   { "nosim", "NOSIM", "failed", "sim-missing", "failed", SIM_ABSENT },
   { "sim-pin", "PIN", "failed", "sim-pin", "failed", SIM_UNTOUCHED },
@@ -48,31 +48,31 @@ static const Kind kinds[] = {
   { "removed@6", "REMOVED", "error", "unit-removed", "error", SIM_UNTOUCHED },
 };
 
-/* The manifest: the faulty kinds spread over the batch, the others good.
- * A dup-imei unit copies the IMEI of the unit before it (unit 0, good) and
- * boots 1.5 s late, so that its twin is bound first. */
+/* The manifest: the first @slots units good (loaded at start), then the
+ * faulty kinds spread over the rest, the others good.  The dup-imei unit
+ * comes first among the faults and copies the IMEI of the good unit before
+ * it: it is only loaded once a slot frees, long after its twin bound that
+ * IMEI (a unit present at start counts as already booted, so a boot delay
+ * could not order them). */
 static char *
-mix_manifest (guint units, const Kind ***plan)
+mix_manifest (guint units, guint slots, const Kind ***plan)
 {
   GString *m = g_string_new ("{\"register\": true, \"units\": [\n");
   guint n_faults = G_N_ELEMENTS (kinds) - 1;
-  guint every = units / n_faults;
+  guint every = (units - slots) / n_faults;
   guint next_fault = 1;
 
-  g_assert_cmpuint (units, >=, n_faults + 2);
+  g_assert_cmpuint (units, >=, slots + n_faults);
   *plan = g_new0 (const Kind *, units);
   for (guint i = 0; i < units; i++) {
     const Kind *k = &kinds[0];
 
-    /* unit 0 good; a fault every `every` units from unit 1 on */
-    if (i > 0 && next_fault <= n_faults && (i - 1) % every == 0)
+    if (i >= slots && next_fault <= n_faults && (i - slots) % every == 0)
       k = &kinds[next_fault++];
     (*plan)[i] = k;
     g_string_append_printf (m, "%s {\"device_id\": \"%s-%02u\"", i ? ",\n" : "", k->prefix, i);
     if (k->fault != NULL)
       g_string_append_printf (m, ", \"faults\": [\"%s\"]", k->fault);
-    if (k->fault != NULL && strcmp (k->fault, "dup-imei") == 0)
-      g_string_append (m, ", \"boot_ms\": 30000");
     g_string_append (m, "}");
   }
   g_assert_cmpuint (next_fault, ==, n_faults + 1);
@@ -167,7 +167,7 @@ engine_mix_run (guint units, guint slots)
 {
   g_autoptr (Line) line = line_new ();
   g_autofree const Kind **plan = NULL;
-  g_autofree char *manifest = mix_manifest (units, &plan);
+  g_autofree char *manifest = mix_manifest (units, slots, &plan);
   g_autofree char *slots_text = g_strdup_printf ("%u", slots);
   const char *extra[] = { "--station", "line-1", "--slots", slots_text, NULL };
   LineSim *sim = line_sim_start (line, manifest, slots);

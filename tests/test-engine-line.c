@@ -13,7 +13,7 @@
 static void
 test_mix (void)
 {
-  engine_mix_run (16, 4);
+  engine_mix_run (17, 4);
 }
 
 /* The last attempt of every step in a lookup record, as "step:state". */
