@@ -323,6 +323,18 @@ tui_label (gpointer widget, GType type, const char *name)
   return gtk_label_get_text (GTK_LABEL (tui_child (widget, type, name)));
 }
 
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer flag)
+{
+  return *(gboolean *)flag;
+}
+
 void
 tui_screenshot (GtkWidget *window, const char *suffix)
 {
@@ -330,13 +342,19 @@ tui_screenshot (GtkWidget *window, const char *suffix)
   g_autoptr (GdkPixbuf) pixbuf = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong id;
   GdkWindow *w;
 
   if (base == NULL)
     return;
-  /* let every pending redraw happen */
-  for (guint i = 0; i < 200 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
+  /* wait for a frame painted after everything the test did so far */
+  gtk_widget_queue_draw (window);
+  clock = gtk_widget_get_frame_clock (window);
+  id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_flag), &painted);
+  tui_wait (flag_is_set, &painted, 5000);
+  g_signal_handler_disconnect (clock, id);
   w = gtk_widget_get_window (window);
   pixbuf
       = gdk_pixbuf_get_from_window (w, 0, 0, gdk_window_get_width (w), gdk_window_get_height (w));

@@ -251,6 +251,26 @@ some_unit_under_way (gpointer data)
   return FALSE;
 }
 
+/* Every row of the finished list passed, or was interrupted by Stop. */
+static void
+assert_rows_cancelled_or_passed (Ui *ui)
+{
+  GtkTreeModel *model = tui_child (ui->window, STATION_TYPE_WINDOW, "units_store");
+  GtkTreeIter it;
+
+  for (gboolean ok = gtk_tree_model_get_iter_first (model, &it); ok;
+       ok = gtk_tree_model_iter_next (model, &it)) {
+    g_autofree char *device = NULL, *result = NULL, *failure = NULL;
+
+    gtk_tree_model_get (model, &it, 0, &device, 2, &result, 3, &failure, -1);
+    g_test_message ("%s: %s %s", device, result, failure ? failure : "");
+    if (g_strcmp0 (result, "Passed") != 0) {
+      g_assert_cmpstr (result, ==, "Error");
+      g_assert_cmpstr (failure, ==, "cancelled");
+    }
+  }
+}
+
 static void
 test_stop (void)
 {
@@ -295,18 +315,29 @@ test_stop (void)
   g_assert_cmpuint (counts.passed, ==, passed);
   g_clear_pointer (&store, store_close);
 
-  /* Start again: the interrupted units resume and the batch completes */
+  /* the units in the slots when Stop came were not blamed: "error",
+   * cancelled, to resume when they are put in again */
+  assert_rows_cancelled_or_passed (&ui);
+  g_assert_cmpuint (counts.error, ==, errors);
+
+  /* Start again: the fixture presents the units left and the batch completes */
   ui.finished = 0;
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.window), "start"));
   g_action_group_activate_action (G_ACTION_GROUP (ui.window), "start", NULL);
   g_assert_true (tui_wait (run_finished, &ui, RUN_TIMEOUT_MS));
   g_assert_true (ui.completed);
+  g_assert_cmpuint (rows (&ui), ==, 8);
+  assert_rows_cancelled_or_passed (&ui);
   store = store_open (line->db, STORE_OPEN_READ_ONLY, &error);
   g_assert_no_error (error);
   store_batch_count (store, "UI-1", &counts, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (counts.passed, ==, 8);
-  g_assert_cmpuint (counts.running + counts.error + counts.failed, ==, 0);
+  g_assert_cmpuint (counts.units, ==, 8);
+  g_assert_cmpuint (counts.passed, ==, 8 - errors);
+  g_assert_cmpuint (counts.error, ==, errors);
+  g_assert_cmpuint (counts.running + counts.failed, ==, 0);
+  station_run_get_counts (ui.run, &passed, &failed, NULL, NULL);
+  g_assert_cmpuint (passed, ==, 8 - errors);
   ui_close (&ui);
 }
 

@@ -214,6 +214,32 @@ test_options (void)
   }
 }
 
+/* With LANGUAGE=ja the technician reads Japanese: code, templates, words. */
+static void
+test_japanese (void)
+{
+  if (g_test_subprocess ()) {
+    g_autoptr (StationRun) run = scanning_only_run ();
+    GtkWidget *window = station_window_new (NULL, run);
+
+    g_assert_cmpstr (station_words_step ("attach"), ==, "ネットワーク接続");
+    g_assert_cmpstr (station_words_failure ("sim-missing"), ==,
+                     "ユニットに SIM カードがありません");
+    g_assert_cmpstr (gtk_header_bar_get_title (tui_child (window, STATION_TYPE_WINDOW, "header")),
+                     ==, "キッティングステーション");
+    g_assert_cmpstr (
+        gtk_entry_get_placeholder_text (tui_child (window, STATION_TYPE_WINDOW, "scan_entry")), ==,
+        "ラベル、デバイス ID、IMSI、ICCID、IMEI をスキャン");
+    g_assert_cmpstr (tui_label (window, STATION_TYPE_WINDOW, "passed_label"), ==, "合格 0");
+    gtk_widget_destroy (window);
+    return;
+  }
+  g_setenv ("LANGUAGE", "ja", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("LANGUAGE");
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -223,5 +249,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/words", test_words);
   g_test_add_func ("/ui/record-view", test_record_view);
   g_test_add_func ("/ui/options", test_options);
+  g_test_add_func ("/ui/japanese", test_japanese);
   return g_test_run ();
 }

@@ -244,10 +244,12 @@ station_record_view_show (StationRecordView *self, JsonObject *record)
   add_row (self->ident_grid, &row, _ ("IMEI"), member (record, "imei"), TRUE);
   add_row (self->ident_grid, &row, _ ("IMSI"), member (record, "imsi"), TRUE);
   add_row (self->ident_grid, &row, _ ("ICCID"), member (record, "iccid"), TRUE);
-  add_row (self->ident_grid, &row, _ ("Station"), member (record, "station"), FALSE);
+  if (member (record, "station") != NULL)
+    add_row (self->ident_grid, &row, _ ("Station"), member (record, "station"), FALSE);
   if (json_object_has_member (record, "slot") && !json_object_get_null_member (record, "slot"))
     slot = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (record, "slot"));
-  add_row (self->ident_grid, &row, _ ("Slot"), slot, FALSE);
+  if (slot != NULL)
+    add_row (self->ident_grid, &row, _ ("Slot"), slot, FALSE);
   add_row (self->ident_grid, &row, _ ("Updated"), member (record, "updated_at"), FALSE);
   gtk_widget_show_all (GTK_WIDGET (self->ident_grid));
 

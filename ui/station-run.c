@@ -256,6 +256,8 @@ apply_opened (gpointer data)
     g_list_store_splice (self->slots, 0, g_list_model_get_n_items (G_LIST_MODEL (self->slots)),
                          items->pdata, items->len);
   }
+  if (self->running && !self->stopping)
+    set_status (self, _("Provisioning…"));
   return G_SOURCE_REMOVE;
 }
 
@@ -351,7 +353,6 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
   }
   self->start_pending = FALSE;
   if (completed) {
-    self->api_calls = MAX (self->api_calls, job->summary.api_calls);
     status = g_strdup_printf (_ ("Batch done: the fixture has no more units (%u passed, %u "
                                  "failed, %u error)"),
                               job->summary.passed, job->summary.failed, job->summary.error);
@@ -385,8 +386,8 @@ start_job (StationRun *self, gboolean engine)
   g_task_set_task_data (task, job, job_free);
   self->busy = TRUE;
   self->running = engine;
+  /* the counts and the finished list are the session's: a restart adds to them */
   if (engine) {
-    self->passed = self->failed = self->errors = self->api_calls = 0;
     set_status (self, self->line ? _ ("Provisioning…")
                                  : _ ("Connecting to the fixture and the SORACOM API…"));
   } else {
