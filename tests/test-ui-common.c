@@ -159,8 +159,16 @@ spawn_first_line (const char *const *argv, GPid *pid, int *out_fd)
   return NULL;
 }
 
+static const char *
+string_or_null (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) ? json_node_get_string (n) : NULL;
+}
+
 TuiLine *
-tui_line_new (guint slots, guint units, const char *speed)
+tui_line_new (guint slots, guint units, const char *speed, const char *faults)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -206,9 +214,10 @@ tui_line_new (guint slots, guint units, const char *speed)
   g_clear_pointer (&first, g_free);
 
   {
-    const char *argv[]
-        = { sim,         "--slots", slots_text, "--generate", units_text, "--api-url",
-            l->api_root, "--seed",  "7",        "--speed",    speed,      NULL };
+    const char *argv[] = { sim,        "--slots",   slots_text,  "--generate",
+                           units_text, "--api-url", l->api_root, "--seed",
+                           "7",        "--speed",   speed,       faults ? "--faults" : NULL,
+                           faults,     NULL };
     first = spawn_first_line (argv, &l->sim, &l->sim_stdout);
   }
   json_parser_load_from_data (parser, first, -1, &error);
@@ -221,10 +230,12 @@ tui_line_new (guint slots, guint units, const char *speed)
   for (guint i = 0; i < units; i++) {
     JsonObject *u = json_array_get_object_element (list, i);
 
+    const char *imsi = string_or_null (u, "imsi");
+
     g_ptr_array_add (l->device_ids, g_strdup (json_object_get_string_member (u, "device_id")));
-    g_ptr_array_add (l->imsis, g_strdup (json_object_get_string_member (u, "imsi")));
-    g_string_append_printf (csv, "%s,%s,,\n", json_object_get_string_member (u, "imsi"),
-                            json_object_get_string_member (u, "iccid"));
+    g_ptr_array_add (l->imsis, g_strdup (imsi));
+    if (imsi != NULL) /* a unit without SIM has none to import */
+      g_string_append_printf (csv, "%s,%s,,\n", imsi, string_or_null (u, "iccid"));
   }
   csv_path = g_build_filename (l->dir, "sims.csv", NULL);
   g_file_set_contents (csv_path, csv->str, -1, &error);

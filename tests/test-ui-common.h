@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 void tui_init (int *argc, char ***argv);
 
 /* A virtual line: emulator + fixture-sim (@slots slots, @units generated
- * units, --speed @speed) + batch "UI-1" imported from the units' SIMs. */
+ * units, --speed @speed, --faults @faults unless NULL) + batch "UI-1"
+ * imported from the units' SIMs. */
 typedef struct {
   char *dir;
   GPid emulator;
@@ -33,10 +34,10 @@ typedef struct {
   char *labels;
   char *registry_listen; /* 127.0.0.1:PORT, the emulator's Beam target */
   GPtrArray *device_ids; /* in manifest order */
-  GPtrArray *imsis;
+  GPtrArray *imsis;      /* NULL for a unit without SIM */
 } TuiLine;
 
-TuiLine *tui_line_new (guint slots, guint units, const char *speed);
+TuiLine *tui_line_new (guint slots, guint units, const char *speed, const char *faults);
 void tui_line_free (TuiLine *line);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TuiLine, tui_line_free)
 

@@ -151,7 +151,7 @@ grid_text (StationRecordView *view, const char *grid_name)
 static void
 test_provision_and_scan (void)
 {
-  g_autoptr (TuiLine) line = tui_line_new (3, 6, "20");
+  g_autoptr (TuiLine) line = tui_line_new (3, 6, "20", NULL);
   Ui ui = { 0 };
   g_autoptr (GList) list = NULL;
   StationRecordView *view;
@@ -274,7 +274,7 @@ assert_rows_cancelled_or_passed (Ui *ui)
 static void
 test_stop (void)
 {
-  g_autoptr (TuiLine) line = tui_line_new (2, 8, "10");
+  g_autoptr (TuiLine) line = tui_line_new (2, 8, "10", NULL);
   g_autoptr (Store) store = NULL;
   g_autoptr (GError) error = NULL;
   StoreBatchCounts counts = { 0 };
@@ -341,11 +341,83 @@ test_stop (void)
   ui_close (&ui);
 }
 
+static gboolean
+has_failed_slot (gpointer data)
+{
+  Ui *ui = data;
+  g_autoptr (GList) list = cards (ui);
+
+  for (GList *l = list; l; l = l->next)
+    if (led_is (card_of (l->data), "fail"))
+      return TRUE;
+  return FALSE;
+}
+
+/* A unit without SIM: its slot turns red with the failure in words, the
+ * list and the counts say failed, the others pass. */
+static void
+test_failure (void)
+{
+  g_autoptr (TuiLine) line = tui_line_new (2, 3, "20", "unit2=nosim");
+  GtkTreeModel *model;
+  GtkTreeIter it;
+  Ui ui = { 0 };
+  guint passed, failed, errors, failed_rows = 0;
+  g_autoptr (GList) list = NULL;
+
+  g_assert_null (line->imsis->pdata[1]);
+  ui_open (&ui, line);
+  g_action_group_activate_action (G_ACTION_GROUP (ui.window), "start", NULL);
+  g_assert_true (tui_wait (has_failed_slot, &ui, RUN_TIMEOUT_MS));
+  list = cards (&ui);
+  for (GList *l = list; l; l = l->next) {
+    StationSlotCard *card = card_of (l->data);
+
+    if (!led_is (card, "fail"))
+      continue;
+    g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==,
+                     line->device_ids->pdata[1]);
+    g_assert_true (
+        gtk_widget_get_visible (tui_child (card, STATION_TYPE_SLOT_CARD, "failure_label")));
+    g_assert_true (g_str_has_prefix (tui_label (card, STATION_TYPE_SLOT_CARD, "failure_label"),
+                                     "sim-missing — No SIM card in the unit"));
+    g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "step_label"), ==,
+                     "Not passed: take the unit to the reject tray");
+  }
+  tui_screenshot (ui.window, "failure");
+  g_assert_true (tui_wait (run_finished, &ui, RUN_TIMEOUT_MS));
+  g_assert_true (ui.completed);
+  station_run_get_counts (ui.run, &passed, &failed, &errors, NULL);
+  g_assert_cmpuint (passed, ==, 2);
+  g_assert_cmpuint (failed, ==, 1);
+  g_assert_cmpuint (errors, ==, 0);
+  g_assert_cmpstr (tui_label (ui.window, STATION_TYPE_WINDOW, "failed_label"), ==, "Failed 1");
+  model = tui_child (ui.window, STATION_TYPE_WINDOW, "units_store");
+  for (gboolean ok = gtk_tree_model_get_iter_first (model, &it); ok;
+       ok = gtk_tree_model_iter_next (model, &it)) {
+    g_autofree char *device = NULL, *result = NULL, *failure = NULL, *tooltip = NULL;
+
+    gtk_tree_model_get (model, &it, 0, &device, 2, &result, 3, &failure, 6, &tooltip, -1);
+    if (g_strcmp0 (device, line->device_ids->pdata[1]) != 0) {
+      g_assert_cmpstr (result, ==, "Passed");
+      continue;
+    }
+    failed_rows++;
+    g_assert_cmpstr (result, ==, "Failed");
+    g_assert_cmpstr (failure, ==, "sim-missing");
+    g_assert_true (g_str_has_prefix (tooltip, "No SIM card in the unit"));
+  }
+  g_assert_cmpuint (failed_rows, ==, 1);
+  tui_screenshot (ui.window, "failure-done");
+  ui_close (&ui);
+}
+
 int
 main (int argc, char **argv)
 {
   tui_init (&argc, &argv);
   g_test_add_func ("/ui/line/provision-and-scan", test_provision_and_scan);
+  g_test_add_func ("/ui/line/failure", test_failure);
   g_test_add_func ("/ui/line/stop", test_stop);
   return g_test_run ();
 }

@@ -257,7 +257,7 @@ apply_opened (gpointer data)
                          items->pdata, items->len);
   }
   if (self->running && !self->stopping)
-    set_status (self, _("Provisioning…"));
+    set_status (self, _ ("Provisioning…"));
   return G_SOURCE_REMOVE;
 }
 

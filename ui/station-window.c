@@ -17,6 +17,7 @@ enum {
   COL_TIME,
   COL_COLOUR,
   COL_TOOLTIP,
+  COL_FAILURE_TEXT,
 };
 
 struct _StationWindow {
@@ -139,13 +140,14 @@ on_units_changed (StationWindow *self, guint position, guint removed, guint adde
     g_autoptr (GDateTime) t
         = g_date_time_new_from_unix_local (station_unit_row_get_finished_at (row) / G_USEC_PER_SEC);
     g_autofree char *time = t ? g_date_time_format (t, "%H:%M:%S") : NULL;
-    g_autofree char *tooltip = NULL;
+    g_autofree char *tooltip = NULL, *failure_text = NULL;
 
     if (code != NULL) {
       const char *message = station_unit_row_get_message (row);
 
       tooltip = g_markup_printf_escaped ("%s%s%s", words ? words : code, message ? "\n" : "",
                                          message ? message : "");
+      failure_text = g_strdup_printf ("%s%s%s", code, words ? " — " : "", words ? words : "");
     }
     gtk_list_store_insert_with_values (
         self->units_store, NULL, (int)(position + i), COL_DEVICE_ID,
@@ -154,7 +156,7 @@ on_units_changed (StationWindow *self, guint position, guint removed, guint adde
         g_strcmp0 (result, "passed") == 0   ? "#26a269"
         : g_strcmp0 (result, "failed") == 0 ? "#c01c28"
                                             : "#c64600",
-        COL_TOOLTIP, tooltip, -1);
+        COL_TOOLTIP, tooltip, COL_FAILURE_TEXT, failure_text, -1);
   }
 }
 
