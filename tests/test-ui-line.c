@@ -412,6 +412,52 @@ test_failure (void)
   ui_close (&ui);
 }
 
+static gboolean
+run_stopping (gpointer data)
+{
+  return station_run_is_stopping (data);
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *)data == NULL;
+}
+
+/* Closing the window while units are in the slots stops first (each slot
+ * finishes its step), then the window goes; the store is left consistent. */
+static void
+test_close_while_running (void)
+{
+  g_autoptr (TuiLine) line = tui_line_new (2, 4, "10", NULL);
+  g_autoptr (Store) store = NULL;
+  g_autoptr (GError) error = NULL;
+  StoreBatchCounts counts = { 0 };
+  Ui ui = { 0 };
+  GtkWidget *window;
+
+  ui_open (&ui, line);
+  window = ui.window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  g_action_group_activate_action (G_ACTION_GROUP (ui.window), "start", NULL);
+  g_assert_true (tui_wait (some_unit_under_way, &ui, 60000));
+  gtk_window_close (GTK_WINDOW (ui.window)); /* as the title bar's close button */
+  g_assert_true (tui_wait (run_stopping, ui.run, 10000));
+  g_assert_nonnull (window); /* still there while the slots finish their step */
+  g_assert_true (tui_wait (pointer_cleared, &window, RUN_TIMEOUT_MS));
+  g_assert_false (station_run_is_busy (ui.run));
+  g_assert_cmpuint (ui.finished, ==, 1);
+  g_assert_false (ui.completed);
+  g_clear_object (&ui.run);
+
+  store = store_open (line->db, STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  store_batch_count (store, "UI-1", &counts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.running, ==, 0);
+  g_assert_cmpuint (counts.passed, <, 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -419,5 +465,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/line/provision-and-scan", test_provision_and_scan);
   g_test_add_func ("/ui/line/failure", test_failure);
   g_test_add_func ("/ui/line/stop", test_stop);
+  g_test_add_func ("/ui/line/close-while-running", test_close_while_running);
   return g_test_run ();
 }

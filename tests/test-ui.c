@@ -107,7 +107,7 @@ test_slot_card (void)
   g_assert_false (has_class (led, "idle"));
   g_assert_false (gtk_widget_get_visible (failure));
 
-  station_slot_unit_finished (slot, FALSE, "sim-missing", "AT+CIMI: SIM not inserted");
+  station_slot_unit_finished (slot, NULL, FALSE, "sim-missing", "AT+CIMI: SIM not inserted");
   g_assert_true (has_class (led, "fail"));
   g_assert_false (has_class (led, "busy"));
   g_assert_true (gtk_widget_get_visible (failure));
@@ -116,7 +116,7 @@ test_slot_card (void)
 
   station_slot_unit_started (slot, "TRK-000124");
   g_assert_false (gtk_widget_get_visible (failure));
-  station_slot_unit_finished (slot, TRUE, NULL, NULL);
+  station_slot_unit_finished (slot, NULL, TRUE, NULL, NULL);
   g_assert_true (has_class (led, "pass"));
   g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (progress), 1.0, 1e-9);
   g_assert_cmpuint (station_slot_get_units (slot), ==, 2);

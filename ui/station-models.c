@@ -160,9 +160,11 @@ station_slot_step (StationSlot *slot, const char *step, guint index)
 }
 
 void
-station_slot_unit_finished (StationSlot *slot, gboolean passed, const char *failure_code,
-                            const char *message)
+station_slot_unit_finished (StationSlot *slot, const char *device_id, gboolean passed,
+                            const char *failure_code, const char *message)
 {
+  if (device_id != NULL)
+    set_string (&slot->device_id, device_id);
   slot->units++;
   slot->led = passed ? STATION_LED_PASS : STATION_LED_FAIL;
   if (passed)

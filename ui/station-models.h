@@ -37,8 +37,11 @@ guint station_slot_get_units (StationSlot *slot);              /* units finished
 /* Updates (main thread); each emits "changed" once. */
 void station_slot_unit_started (StationSlot *slot, const char *device_id);
 void station_slot_step (StationSlot *slot, const char *step, guint index);
-void station_slot_unit_finished (StationSlot *slot, gboolean passed, const char *failure_code,
-                                 const char *message);
+/* station_slot_unit_finished: @device_id (may be NULL: the unit that
+ * started) ended; a unit refused before it started (unreadable ID) comes
+ * here directly. */
+void station_slot_unit_finished (StationSlot *slot, const char *device_id, gboolean passed,
+                                 const char *failure_code, const char *message);
 void station_slot_idle (StationSlot *slot);
 
 #define STATION_TYPE_UNIT_ROW (station_unit_row_get_type ())

@@ -126,8 +126,8 @@ apply_event (gpointer data)
     const char *result = engine_result_name (ev->result);
 
     if (slot != NULL)
-      station_slot_unit_finished (slot, ev->result == ENGINE_RESULT_PASSED, ev->failure_code,
-                                  ev->message);
+      station_slot_unit_finished (slot, ev->device_id, ev->result == ENGINE_RESULT_PASSED,
+                                  ev->failure_code, ev->message);
     if (ev->result == ENGINE_RESULT_PASSED)
       self->passed++;
     else if (ev->result == ENGINE_RESULT_FAILED)

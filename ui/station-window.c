@@ -102,6 +102,9 @@ sync_state (StationWindow *self)
   text = g_strdup_printf (_ ("API calls %u"), api_calls);
   gtk_label_set_text (self->api_label, text);
   gtk_label_set_text (self->status_label, station_run_get_status (run));
+  /* closing was asked while the line was opening or running */
+  if (self->close_when_done && !station_run_is_busy (run))
+    gtk_widget_destroy (GTK_WIDGET (self));
 }
 
 static void
@@ -182,8 +185,6 @@ static void
 on_finished (StationWindow *self, gboolean completed, StationRun *run)
 {
   sync_state (self);
-  if (self->close_when_done)
-    gtk_widget_destroy (GTK_WIDGET (self));
 }
 
 /* ---- lookup ------------------------------------------------------------------ */
@@ -246,6 +247,7 @@ on_unit_activated (StationWindow *self, GtkTreePath *path, GtkTreeViewColumn *co
   if (device_id != NULL)
     g_action_group_activate_action (G_ACTION_GROUP (self), "lookup",
                                     g_variant_new_string (device_id));
+  gtk_widget_grab_focus (GTK_WIDGET (self->scan_entry)); /* ready for the next scan */
 }
 
 /* ---- actions ------------------------------------------------------------------ */
