@@ -79,6 +79,16 @@ sync_state (StationWindow *self)
     gtk_spinner_stop (self->spinner);
 
   slots = g_list_model_get_n_items (station_run_get_slots (run));
+  if (!station_run_can_provision (run))
+    gtk_label_set_text (self->slots_placeholder,
+                        _ ("No batch or fixture given: start station-gtk with --batch ID "
+                           "--fixture URI to provision. Scanning works."));
+  else if (station_run_is_busy (run))
+    gtk_label_set_text (self->slots_placeholder, _ ("Connecting to the fixture…"));
+  else
+    gtk_label_set_text (self->slots_placeholder,
+                        _ ("Not connected to the fixture: fix the cause shown above and press "
+                           "Start to try again."));
   if (batch != NULL && slots > 0)
     text = g_strdup_printf (
         g_dngettext (GETTEXT_PACKAGE, "Batch %s · %u slot", "Batch %s · %u slots", slots), batch,
@@ -317,11 +327,6 @@ station_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (units, "items-changed", G_CALLBACK (on_units_changed), self,
                            G_CONNECT_SWAPPED);
-  gtk_label_set_text (self->slots_placeholder,
-                      station_run_can_provision (self->run)
-                          ? _ ("Connecting to the fixture…")
-                          : _ ("No batch or fixture given: start station-gtk with --batch ID "
-                               "--fixture URI to provision. Scanning works."));
   on_slots_changed (self, 0, 0, g_list_model_get_n_items (slots), slots);
   on_units_changed (self, 0, 0, g_list_model_get_n_items (units), units);
   sync_state (self);
