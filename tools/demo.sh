@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # ./run demo: a virtual production line on this machine.  Starts the
-# SORACOM cloud emulator, the device + fixture simulator (4 slots, 20 units)
-# and provisions the batch with station-cli, showing each step; then looks
-# one unit up.  Everything listens on 127.0.0.1 only and stops at the end.
+# SORACOM cloud emulator and the device + fixture simulator (4 slots, 20
+# units) and imports the batch; then, with a display ($DISPLAY or
+# $WAYLAND_DISPLAY), hands the line to the operator app (station-gtk
+# --start) until its window is closed; without one, provisions the batch
+# with station-cli, showing each step.  Then it looks one unit up and writes
+# the stock-intake report.  Everything listens on 127.0.0.1 only and stops
+# at the end.
 #
-# Usage: tools/demo.sh BUILD_DIR [--units N] [--slots N] [--keep]
+# Usage: tools/demo.sh BUILD_DIR [--units N] [--slots N] [--keep] [--headless]
 set -euo pipefail
 
 build=$1; shift
-units=20 slots=4 keep=0
+units=20 slots=4 keep=0 headless=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --units) units=$2; shift ;;
     --slots) slots=$2; shift ;;
     --keep) keep=1 ;;
+    --headless) headless=1 ;;
     *) echo "demo: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 
 cli="$build/station/station-cli"
+gtk_app="$build/ui/station-gtk"
 emulator="$build/fixtures/cloud-emulator/cloud-emulator"
 fixture_sim="$build/fixtures/fixture-sim/fixture-sim"
 work=$(mktemp -d /tmp/station-demo-XXXXXX)
@@ -82,17 +88,33 @@ mkdir -p "$work/labels"
 say "Batch import: the SIMs ordered for this batch"
 "$cli" "${common[@]}" batch import --batch DEMO-1 --csv "$work/sims.csv"
 
-say "Provisioning on $slots slots (identify, attach, Beam registration, self-test, tags, IMEI lock, radio off, standby, label)"
+line=(--batch DEMO-1 --fixture "$fixture_uri" --slots "$slots"
+  --registry-listen "127.0.0.1:$registry_port" --psk-file "$work/beam.psk"
+  --printer "file:$work/labels")
 set +e
-"$cli" "${common[@]}" provision --batch DEMO-1 --fixture "$fixture_uri" --slots "$slots" \
-  --count "$units" --registry-listen "127.0.0.1:$registry_port" --psk-file "$work/beam.psk" \
-  --printer "file:$work/labels" --progress > "$work/provision.jsonl"
-rc=$?
-set -e
-
-say "Batch summary"
-tail -n1 "$work/provision.jsonl"
-first=$(head -n1 "$work/provision.jsonl" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["device_id"])')
+if [ $headless -eq 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  say "Operator app on $slots slots: close its window to end the demo"
+  "$gtk_app" "${common[@]}" "${line[@]}" --count "$units" --start
+  rc=$?
+  set -e
+  say "Batch summary"
+  "$cli" "${common[@]}" report --batch DEMO-1 --format json --out "$work/DEMO-1.json"
+  python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["counts"]))' "$work/DEMO-1.json"
+  first=$(python3 -c 'import json,sys; u=json.load(open(sys.argv[1]))["units"]; print(u[0]["device_id"] if u else "")' "$work/DEMO-1.json")
+else
+  echo "demo: no display (\$DISPLAY / \$WAYLAND_DISPLAY): the operator app needs one; provisioning headless with station-cli"
+  say "Provisioning on $slots slots (identify, attach, Beam registration, self-test, tags, IMEI lock, radio off, standby, label)"
+  "$cli" "${common[@]}" provision "${line[@]}" --count "$units" --progress > "$work/provision.jsonl"
+  rc=$?
+  set -e
+  say "Batch summary"
+  tail -n1 "$work/provision.jsonl"
+  first=$(head -n1 "$work/provision.jsonl" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["device_id"])')
+fi
+if [ -z "$first" ]; then
+  echo "demo: no unit was provisioned"
+  exit "$rc"
+fi
 
 say "Lookup of $first (as a scan of its label would)"
 "$cli" "${common[@]}" lookup "$first" > "$work/lookup.json"

@@ -20,6 +20,7 @@
 #include "station/cli/cli-commands.h"
 #include "station/cloud/cloud-client.h"
 #include "station/pipeline/engine.h"
+#include "station/pipeline/line.h"
 #include "station/registry/registry.h"
 #include "station/store/store.h"
 
@@ -213,41 +214,6 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The emulator's and simulator's root URL: the API base without /v1. */
-static char *
-root_url (const char *api_url)
-{
-  char *root = g_strdup (api_url);
-  gsize n = strlen (root);
-
-  while (n > 0 && root[n - 1] == '/')
-    root[--n] = '\0';
-  if (g_str_has_suffix (root, "/v1"))
-    root[n - 3] = '\0';
-  return root;
-}
-
-static char *
-default_recipe (StationCli *cli)
-{
-  return station_config_get_string (cli->config, "station", "recipe",
-                                    STATION_RECIPES_DIR "/default.ini");
-}
-
-/* The printer: --printer, [printer] uri, else PNG files beside the store. */
-static char *
-default_printer (StationCli *cli, Store *store)
-{
-  g_autofree char *dir = NULL;
-  char *uri = station_config_get_string (cli->config, "printer", "uri", NULL);
-
-  if (uri != NULL)
-    return uri;
-  dir = g_build_filename (store_get_path (store), "..", "labels", NULL);
-  g_mkdir_with_parents (dir, 0755); /* a missing folder is reported by the printer */
-  return g_strdup_printf ("file:%s", dir);
-}
-
 static void
 print_recorder (const PrintRecord *rec, gpointer data)
 {
@@ -263,7 +229,7 @@ provision_run (StationCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *batch = NULL, *fixture_uri = NULL, *registry_listen = NULL;
   g_autofree char *psk_file = NULL, *recipe_path = NULL, *printer_uri = NULL, *station = NULL;
-  g_autofree char *template_name = NULL, *api_url = NULL, *api_root = NULL;
+  g_autofree char *template_name = NULL, *api_url = NULL;
   int slots = 0, count = 0, poll_ms = 0;
   gboolean resume = FALSE, progress = FALSE; /* resuming is automatic: see README */
   const GOptionEntry entries[] = {
@@ -288,20 +254,13 @@ provision_run (StationCli *cli, int argc, char **argv, GError **error)
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress, "step-by-step progress on stderr", NULL },
     { NULL }
   };
-  g_autoptr (Store) store = NULL;
-  g_autoptr (Recipe) recipe = NULL;
-  CloudClient *cloud = NULL;
-  g_autoptr (Fixture) fixture = NULL;
-  g_autoptr (PrintQueue) queue = NULL;
-  g_autoptr (LabelTemplate) tmpl = NULL;
-  g_autoptr (RegistryServer) registry = NULL;
+  g_autoptr (StationLine) line = NULL;
   g_autoptr (Engine) engine = NULL;
-  g_autoptr (GBytes) psk = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) run_error = NULL;
-  FixtureOpenOptions fopts = { 0 };
+  StationLineOptions lopts = { 0 };
   EngineOptions eopts = { 0 };
   EngineSummary sum = { 0 };
   Run run = { 0 };
@@ -314,87 +273,32 @@ provision_run (StationCli *cli, int argc, char **argv, GError **error)
     g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
     return -1;
   }
-  if (batch == NULL || fixture_uri == NULL) {
-    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
-                 "--batch ID and --fixture URI are required");
-    return -1;
-  }
   if (slots < 0 || count < 0) {
     g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE, "--slots and --count must be >= 0");
     return -1;
   }
-  if ((registry_listen == NULL) != (psk_file == NULL)) {
-    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
-                 "--registry-listen HOST:PORT and --psk-file FILE go together");
+  lopts.batch_id = batch;
+  lopts.fixture_uri = fixture_uri;
+  lopts.registry_listen = registry_listen;
+  lopts.psk_file = psk_file;
+  lopts.recipe_path = recipe_path;
+  lopts.printer_uri = printer_uri;
+  lopts.template_name = template_name;
+  lopts.station = station;
+  lopts.operator= & terminal_operator;
+  lopts.print_recorder = print_recorder;
+  if (!station_line_options_check (&lopts, error))
     return -1;
-  }
-  if (!identity_code_check ("batch ID", batch, error))
-    return -1;
-
-  store = store_open_from_config (cli->config, STORE_OPEN_DEFAULT, error);
-  if (store == NULL)
-    return -1;
-  if (recipe_path == NULL)
-    recipe_path = default_recipe (cli);
-  recipe = recipe_load (recipe_path, error);
-  if (recipe == NULL)
-    return -1;
-  if (station == NULL)
-    station = station_config_get_string (cli->config, "station", "name", g_get_host_name ());
-
-  if (recipe->steps & RECIPE_STEP_LABEL) {
-    g_autoptr (Printer) printer = NULL;
-
-    if (printer_uri == NULL)
-      printer_uri = default_printer (cli, store);
-    tmpl
-        = label_template_find (template_name ? template_name : recipe->label_template, NULL, error);
-    if (tmpl == NULL)
-      return -1;
-    printer = printer_open (printer_uri, error);
-    if (printer == NULL)
-      return -1;
-    queue = print_queue_new (g_steal_pointer (&printer), print_recorder, NULL, NULL);
-  }
-
-  if (registry_listen != NULL) {
-    g_autofree char *host = NULL;
-    guint port = 0;
-    RegistryOptions ropts = { 0 };
-
-    if (!registry_parse_listen (registry_listen, &host, &port, error))
-      return -1;
-    psk = registry_psk_load (psk_file, error);
-    if (psk == NULL)
-      return -1;
-    ropts.psk = psk;
-    registry = registry_server_new (store, &ropts);
-    if (!registry_server_start (registry, host, port, error))
-      return -1;
-  }
 
   api_url = station_cli_api_url (cli);
-  cloud = cloud_client_new_from_config (cli->config, api_url, cancellable, error);
-  if (cloud == NULL)
-    goto out;
-  api_root = root_url (api_url);
-  fopts.api_url = api_root;
-  fopts.operator= & terminal_operator;
-  fixture = fixture_open (fixture_uri, &fopts, cancellable, error);
-  if (fixture == NULL)
+  lopts.api_url = api_url;
+  line = station_line_open (cli->config, &lopts, cancellable, error);
+  if (line == NULL)
     goto out;
 
   run.progress = progress || isatty (STDERR_FILENO);
   run.cancellable = cancellable;
-  eopts.store = store;
-  eopts.cloud = cloud;
-  eopts.fixture = fixture;
-  eopts.print_queue = queue;
-  eopts.label_template = tmpl;
-  eopts.printer_uri = printer_uri;
-  eopts.recipe = recipe;
-  eopts.batch_id = batch;
-  eopts.station = station;
+  station_line_engine_options (line, &eopts);
   eopts.slots = (guint)slots;
   eopts.count = (guint)count;
   eopts.poll_ms = (guint)poll_ms;
@@ -443,11 +347,8 @@ provision_run (StationCli *cli, int argc, char **argv, GError **error)
     rc = STATION_EXIT_OK;
 
 out:
-  if (registry != NULL)
-    registry_server_stop (registry);
   g_clear_pointer (&engine, engine_free);
-  g_clear_pointer (&fixture, fixture_close);
-  g_clear_pointer (&cloud, cloud_client_free);
+  g_clear_pointer (&line, station_line_close);
   return rc;
 }
 

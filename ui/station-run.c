@@ -1,0 +1,625 @@
+/* ui/station-run.c - the line, the engine in a worker thread, its events
+ * marshalled to the main context, and lookups. */
+#define G_LOG_DOMAIN "station-ui"
+
+#include "ui/station-run.h"
+
+#include <glib/gi18n.h>
+
+#include "station/unit-lookup.h"
+
+/* A pointer to the run that outlives it, for the printer thread's notices
+ * (the print queue may report while the run is being finalized).  ->run is
+ * only read and cleared in the main thread. */
+typedef struct {
+  StationRun *run;
+} RunLink;
+
+struct _StationRun {
+  GObject parent_instance;
+
+  StationConfig *config;
+  StationRunOptions options; /* strings owned (opts_strings) */
+  GPtrArray *opts_strings;
+  char *api_url;
+  RunLink *link;
+
+  StationLine *line;               /* touched by the worker thread only while busy */
+  GCancellable *close_cancellable; /* the line's lifetime */
+  GCancellable *run_cancellable;   /* the current run */
+
+  gboolean busy;
+  gboolean running;
+  gboolean stopping;
+  gboolean start_pending;
+  char *status;
+
+  GListStore *slots; /* StationSlot */
+  GListStore *units; /* StationUnitRow, newest first */
+  const char *const *step_names;
+  guint step_count;
+  guint passed, failed, errors, api_calls;
+};
+
+G_DEFINE_FINAL_TYPE (StationRun, station_run, G_TYPE_OBJECT)
+
+enum { SIG_CHANGED, SIG_NOTICE, SIG_FINISHED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+set_status (StationRun *self, const char *status)
+{
+  g_free (self->status);
+  self->status = g_strdup (status);
+  g_signal_emit (self, signals[SIG_CHANGED], 0);
+}
+
+static void
+notice (StationRun *self, StationNoticeLevel level, const char *message)
+{
+  g_signal_emit (self, signals[SIG_NOTICE], 0, (guint)level, message);
+}
+
+/* ---- events from the worker threads --------------------------------------- */
+
+typedef struct {
+  StationRun *run; /* a reference */
+  EngineEvent ev;
+  char *strings[7];
+  gint64 at; /* UTC µs */
+} EventCopy;
+
+static void
+event_copy_free (gpointer data)
+{
+  EventCopy *c = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (c->strings); i++)
+    g_free (c->strings[i]);
+  g_object_unref (c->run);
+  g_free (c);
+}
+
+static guint
+step_index (StationRun *self, const char *step)
+{
+  for (guint i = 0; i < self->step_count; i++)
+    if (g_strcmp0 (self->step_names[i], step) == 0)
+      return i + 1;
+  return 0;
+}
+
+static StationSlot *
+slot_for (StationRun *self, guint number)
+{
+  if (number == 0 || number > g_list_model_get_n_items (G_LIST_MODEL (self->slots)))
+    return NULL;
+  /* borrowed: the store keeps its reference */
+  StationSlot *slot = g_list_model_get_item (G_LIST_MODEL (self->slots), number - 1);
+  g_object_unref (slot);
+  return slot;
+}
+
+/* Runs in the main context: folds one engine event into the models. */
+static gboolean
+apply_event (gpointer data)
+{
+  EventCopy *c = data;
+  StationRun *self = c->run;
+  const EngineEvent *ev = &c->ev;
+  StationSlot *slot = slot_for (self, ev->slot);
+
+  switch (ev->kind) {
+  case ENGINE_EVENT_UNIT_STARTED:
+    if (slot != NULL)
+      station_slot_unit_started (slot, ev->device_id);
+    break;
+  case ENGINE_EVENT_STEP_STARTED:
+  case ENGINE_EVENT_STEP_SKIPPED:
+    if (slot != NULL)
+      station_slot_step (slot, ev->step, step_index (self, ev->step));
+    break;
+  case ENGINE_EVENT_STEP_FINISHED:
+    break;
+  case ENGINE_EVENT_UNIT_FINISHED: {
+    g_autoptr (StationUnitRow) row = NULL;
+    const char *result = engine_result_name (ev->result);
+
+    if (slot != NULL)
+      station_slot_unit_finished (slot, ev->device_id, ev->result == ENGINE_RESULT_PASSED,
+                                  ev->failure_code, ev->message);
+    if (ev->result == ENGINE_RESULT_PASSED)
+      self->passed++;
+    else if (ev->result == ENGINE_RESULT_FAILED)
+      self->failed++;
+    else
+      self->errors++;
+    self->api_calls += ev->api_calls;
+    row = station_unit_row_new (ev->slot, ev->device_id, ev->imsi, result, ev->failure_code,
+                                ev->message, c->at);
+    g_list_store_insert (self->units, 0, row);
+    g_signal_emit (self, signals[SIG_CHANGED], 0);
+    break;
+  }
+  case ENGINE_EVENT_SLOT_IDLE:
+    if (slot != NULL)
+      station_slot_idle (slot);
+    break;
+  case ENGINE_EVENT_NOTICE:
+    notice (self, STATION_NOTICE_WARNING, ev->message);
+    break;
+  default:
+    break;
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* Called by the engine in the worker thread's own main context: copies the
+ * event and sends it on to the default (GTK) main context, in order. */
+static void
+on_engine_event (const EngineEvent *event, gpointer data)
+{
+  StationRun *self = data;
+  EventCopy *c = g_new0 (EventCopy, 1);
+
+  c->run = g_object_ref (self);
+  c->ev = *event;
+  c->ev.device_id = c->strings[0] = g_strdup (event->device_id);
+  c->ev.imsi = c->strings[1] = g_strdup (event->imsi);
+  c->ev.imei = c->strings[2] = g_strdup (event->imei);
+  c->ev.iccid = c->strings[3] = g_strdup (event->iccid);
+  c->ev.step = c->strings[4] = g_strdup (event->step);
+  c->ev.failure_code = c->strings[5] = g_strdup (event->failure_code);
+  c->ev.message = c->strings[6] = g_strdup (event->message);
+  c->at = g_get_real_time ();
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_event, c, event_copy_free);
+}
+
+typedef struct {
+  RunLink *link;
+  char *message;
+} LinkNotice;
+
+static void
+link_notice_free (gpointer data)
+{
+  LinkNotice *n = data;
+
+  g_atomic_rc_box_release (n->link);
+  g_free (n->message);
+  g_free (n);
+}
+
+static gboolean
+apply_link_notice (gpointer data)
+{
+  LinkNotice *n = data;
+
+  if (n->link->run != NULL)
+    notice (n->link->run, STATION_NOTICE_WARNING, n->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* The print queue's thread: a label that could not be printed is held
+ * until the printer is fixed; the operator must know at once. */
+static void
+on_print_record (const PrintRecord *rec, gpointer data)
+{
+  RunLink *link = data;
+  LinkNotice *n;
+
+  if (rec->state != PRINT_JOB_HELD || rec->error == NULL)
+    return;
+  n = g_new0 (LinkNotice, 1);
+  n->link = g_atomic_rc_box_acquire (link);
+  n->message = g_strdup_printf (_ ("Label for %s held: %s. Fix the printer; the unit resumes at "
+                                   "the next start."),
+                                rec->key, rec->error->message);
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_link_notice, n, link_notice_free);
+}
+
+/* ---- the worker ------------------------------------------------------------ */
+
+typedef struct {
+  StationRun *run;
+  gboolean engine; /* run the engine once the line is open */
+  GCancellable *cancellable;
+  EngineSummary summary;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_object_unref (job->run);
+  g_clear_object (&job->cancellable);
+  g_free (job);
+}
+
+typedef struct {
+  StationRun *run;
+  guint slots;
+} Opened;
+
+static gboolean
+apply_opened (gpointer data)
+{
+  Opened *o = data;
+  StationRun *self = o->run;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->slots)) != o->slots) {
+    g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 1; i <= o->slots; i++)
+      g_ptr_array_add (items, station_slot_new (i, self->step_count));
+    g_list_store_splice (self->slots, 0, g_list_model_get_n_items (G_LIST_MODEL (self->slots)),
+                         items->pdata, items->len);
+  }
+  if (self->running && !self->stopping)
+    set_status (self, _ ("Provisioning…"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+opened_free (gpointer data)
+{
+  Opened *o = data;
+
+  g_object_unref (o->run);
+  g_free (o);
+}
+
+static gpointer
+job_thread (gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  Job *job = g_task_get_task_data (task);
+  StationRun *self = job->run;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Engine) engine = NULL;
+  g_autoptr (GMainContext) context = NULL;
+  EngineOptions eopts = { 0 };
+  Opened *opened;
+
+  if (self->line == NULL) {
+    self->line
+        = station_line_open (self->config, &self->options.line, self->close_cancellable, &error);
+    if (self->line == NULL) {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+  }
+  opened = g_new0 (Opened, 1);
+  opened->run = g_object_ref (self);
+  opened->slots
+      = self->options.slots > 0 ? self->options.slots : fixture_slot_count (self->line->fixture);
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_opened, opened, opened_free);
+  if (!job->engine) {
+    g_task_return_boolean (task, TRUE);
+    return NULL;
+  }
+
+  station_line_engine_options (self->line, &eopts);
+  eopts.slots = self->options.slots;
+  eopts.count = self->options.count;
+  eopts.poll_ms = self->options.poll_ms;
+  eopts.on_event = on_engine_event;
+  eopts.user_data = self;
+  engine = engine_new (&eopts, &error);
+  if (engine == NULL) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return NULL;
+  }
+  /* engine_run dispatches its events in this thread's own context;
+   * on_engine_event passes them on to the GTK main context */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  engine_run (engine, job->cancellable, &job->summary, &error);
+  g_main_context_pop_thread_default (context);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+  return NULL;
+}
+
+static void start_job (StationRun *self, gboolean engine);
+
+static void
+job_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  StationRun *self = STATION_RUN (source);
+  GTask *task = G_TASK (result);
+  Job *job = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  gboolean ran = self->running, cancelled, completed;
+  g_autofree char *status = NULL;
+
+  completed = g_task_propagate_boolean (task, &error);
+  cancelled = g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_CANCELLED);
+  self->busy = self->running = self->stopping = FALSE;
+  g_clear_object (&self->run_cancellable);
+
+  if (completed && !ran) {
+    /* the line is open */
+    if (self->start_pending) {
+      self->start_pending = FALSE;
+      start_job (self, TRUE);
+      return;
+    }
+    set_status (self, _ ("Ready: press Start"));
+    return;
+  }
+  self->start_pending = FALSE;
+  if (completed) {
+    status = g_strdup_printf (_ ("Batch done: the fixture has no more units (%u passed, %u "
+                                 "failed, %u error)"),
+                              job->summary.passed, job->summary.failed, job->summary.error);
+    set_status (self, status);
+    notice (self, STATION_NOTICE_INFO, status);
+  } else if (cancelled) {
+    set_status (self, _ ("Stopped: interrupted units resume at the next start"));
+  } else {
+    status = g_strdup_printf (_ ("Not running: %s"), error->message);
+    set_status (self, status);
+    /* a line that could not be opened stays NULL: the next start tries again */
+    notice (self, STATION_NOTICE_ERROR, error->message);
+  }
+  g_signal_emit (self, signals[SIG_FINISHED], 0, completed);
+}
+
+static void
+start_job (StationRun *self, gboolean engine)
+{
+  GTask *task;
+  Job *job = g_new0 (Job, 1);
+
+  job->run = g_object_ref (self);
+  job->engine = engine;
+  if (engine) {
+    self->run_cancellable = g_cancellable_new ();
+    job->cancellable = g_object_ref (self->run_cancellable);
+  }
+  task = g_task_new (self, NULL, job_done, NULL);
+  g_task_set_source_tag (task, start_job);
+  g_task_set_task_data (task, job, job_free);
+  self->busy = TRUE;
+  self->running = engine;
+  /* the counts and the finished list are the session's: a restart adds to them */
+  if (engine) {
+    set_status (self, self->line ? _ ("Provisioning…")
+                                 : _ ("Connecting to the fixture and the SORACOM API…"));
+  } else {
+    set_status (self, _ ("Connecting to the fixture and the SORACOM API…"));
+  }
+  /* a thread of its own: a run lasts as long as the batch */
+  g_thread_unref (g_thread_new ("station-run", job_thread, task));
+}
+
+/* ---- public API ------------------------------------------------------------ */
+
+gboolean
+station_run_can_provision (StationRun *self)
+{
+  return self->options.line.batch_id != NULL && self->options.line.fixture_uri != NULL;
+}
+
+gboolean
+station_run_is_busy (StationRun *self)
+{
+  return self->busy;
+}
+
+gboolean
+station_run_is_running (StationRun *self)
+{
+  return self->running;
+}
+
+gboolean
+station_run_is_stopping (StationRun *self)
+{
+  return self->stopping;
+}
+
+const char *
+station_run_get_batch (StationRun *self)
+{
+  return self->options.line.batch_id;
+}
+
+const char *
+station_run_get_status (StationRun *self)
+{
+  return self->status;
+}
+
+GListModel *
+station_run_get_slots (StationRun *self)
+{
+  return G_LIST_MODEL (self->slots);
+}
+
+GListModel *
+station_run_get_units (StationRun *self)
+{
+  return G_LIST_MODEL (self->units);
+}
+
+void
+station_run_get_counts (StationRun *self, guint *passed, guint *failed, guint *errors,
+                        guint *api_calls)
+{
+  if (passed)
+    *passed = self->passed;
+  if (failed)
+    *failed = self->failed;
+  if (errors)
+    *errors = self->errors;
+  if (api_calls)
+    *api_calls = self->api_calls;
+}
+
+void
+station_run_prepare (StationRun *self)
+{
+  if (self->busy || self->line != NULL || !station_run_can_provision (self))
+    return;
+  start_job (self, FALSE);
+}
+
+void
+station_run_start (StationRun *self)
+{
+  if (!station_run_can_provision (self) || self->running)
+    return;
+  if (self->busy) {
+    self->start_pending = TRUE; /* opening: start once open */
+    return;
+  }
+  start_job (self, TRUE);
+}
+
+void
+station_run_stop (StationRun *self)
+{
+  self->start_pending = FALSE;
+  if (!self->running || self->stopping)
+    return;
+  self->stopping = TRUE;
+  g_cancellable_cancel (self->run_cancellable);
+  set_status (self, _ ("Stopping: each slot finishes its current step…"));
+}
+
+static void
+lookup_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  StationRun *self = source;
+  GError *error = NULL;
+  JsonNode *node;
+
+  node = unit_lookup_record (self->config, data, self->api_url, FALSE, &error);
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify)json_node_unref);
+}
+
+void
+station_run_lookup_async (StationRun *self, const char *code, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, station_run_lookup_async);
+  g_task_set_task_data (task, g_strdup (code), g_free);
+  g_task_run_in_thread (task, lookup_thread);
+}
+
+JsonNode *
+station_run_lookup_finish (StationRun *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- object ------------------------------------------------------------------ */
+
+static const char *
+keep (StationRun *self, const char *s)
+{
+  char *copy = g_strdup (s);
+
+  if (copy != NULL)
+    g_ptr_array_add (self->opts_strings, copy);
+  return copy;
+}
+
+StationRun *
+station_run_new (StationConfig *config, const StationRunOptions *options)
+{
+  StationRun *self = g_object_new (STATION_TYPE_RUN, NULL);
+  StationLineOptions *l = &self->options.line;
+
+  self->config = config;
+  self->options = *options;
+  l->batch_id = keep (self, options->line.batch_id);
+  l->fixture_uri = keep (self, options->line.fixture_uri);
+  l->api_url = keep (self, options->line.api_url);
+  l->recipe_path = keep (self, options->line.recipe_path);
+  l->printer_uri = keep (self, options->line.printer_uri);
+  l->template_name = keep (self, options->line.template_name);
+  l->station = keep (self, options->line.station);
+  l->registry_listen = keep (self, options->line.registry_listen);
+  l->psk_file = keep (self, options->line.psk_file);
+  l->operator= NULL; /* manual: needs the terminal operator of station-cli */
+  l->operator_data = NULL;
+  l->print_recorder = on_print_record;
+  l->print_recorder_data = self->link;
+  self->api_url = g_strdup (l->api_url);
+  if (station_run_can_provision (self))
+    self->status = g_strdup (_ ("Not connected"));
+  else
+    self->status = g_strdup (_ ("Scanning only: no batch or fixture given"));
+  return self;
+}
+
+static void
+station_run_dispose (GObject *object)
+{
+  StationRun *self = STATION_RUN (object);
+
+  if (self->link != NULL) {
+    self->link->run = NULL;
+    g_atomic_rc_box_release (self->link);
+    self->link = NULL;
+  }
+  G_OBJECT_CLASS (station_run_parent_class)->dispose (object);
+}
+
+static void
+station_run_finalize (GObject *object)
+{
+  StationRun *self = STATION_RUN (object);
+
+  /* no job holds a reference any more: no thread uses the line */
+  g_cancellable_cancel (self->close_cancellable);
+  g_clear_pointer (&self->line, station_line_close);
+  g_clear_object (&self->close_cancellable);
+  g_clear_object (&self->run_cancellable);
+  g_clear_object (&self->slots);
+  g_clear_object (&self->units);
+  g_clear_pointer (&self->opts_strings, g_ptr_array_unref);
+  g_clear_pointer (&self->config, station_config_free);
+  g_free (self->api_url);
+  g_free (self->status);
+  G_OBJECT_CLASS (station_run_parent_class)->finalize (object);
+}
+
+static void
+station_run_class_init (StationRunClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = station_run_dispose;
+  object_class->finalize = station_run_finalize;
+  signals[SIG_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIG_NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                      NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIG_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+}
+
+static void
+station_run_init (StationRun *self)
+{
+  self->opts_strings = g_ptr_array_new_with_free_func (g_free);
+  self->link = g_atomic_rc_box_new0 (RunLink);
+  self->link->run = self;
+  self->close_cancellable = g_cancellable_new ();
+  self->slots = g_list_store_new (STATION_TYPE_SLOT);
+  self->units = g_list_store_new (STATION_TYPE_UNIT_ROW);
+  self->step_names = station_line_step_names (&self->step_count);
+}

@@ -1,0 +1,30 @@
+/* ui/station-words.h - what the technician reads for the engine's names:
+ * step names, results and failure codes in words (translated). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* station_ui_init: binds the "station" text domain (STATION_LOCALEDIR, or
+ * $STATION_LOCALEDIR) and registers the app's resources.  Idempotent;
+ * every widget class of the app calls it. */
+void station_ui_init (void);
+
+/* station_words_step: "Attach to network" for "attach"; @step itself when
+ * unknown.  Static (translated) string. */
+const char *station_words_step (const char *step);
+
+/* station_words_failure: what @code means ("No SIM card in the unit" for
+ * "sim-missing"), or NULL for an unknown code. */
+const char *station_words_failure (const char *code);
+
+/* station_words_result: "Passed", "Failed" or "Error" for the engine's
+ * result names. */
+const char *station_words_result (const char *result);
+
+/* station_words_unit_state: the store's unit states ("new", "running",
+ * "passed", "failed", "error") in words. */
+const char *station_words_unit_state (const char *state);
+
+G_END_DECLS
