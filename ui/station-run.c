@@ -101,6 +101,32 @@ slot_for (StationRun *self, guint number)
 }
 
 /* Runs in the main context: folds one engine event into the models. */
+
+/* forget_unit: removes the finished-list row of @device_id, if any, and
+ * takes it out of the counts. */
+static void
+forget_unit (StationRun *self, const char *device_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->units));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (StationUnitRow) old = g_list_model_get_item (G_LIST_MODEL (self->units), i);
+    const char *result;
+
+    if (g_strcmp0 (station_unit_row_get_device_id (old), device_id) != 0)
+      continue;
+    result = station_unit_row_get_result (old);
+    if (g_strcmp0 (result, "passed") == 0)
+      self->passed--;
+    else if (g_strcmp0 (result, "failed") == 0)
+      self->failed--;
+    else
+      self->errors--;
+    g_list_store_remove (self->units, i);
+    return;
+  }
+}
+
 static gboolean
 apply_event (gpointer data)
 {
@@ -128,6 +154,9 @@ apply_event (gpointer data)
     if (slot != NULL)
       station_slot_unit_finished (slot, ev->device_id, ev->result == ENGINE_RESULT_PASSED,
                                   ev->failure_code, ev->message);
+    /* one row per unit: a unit finishing again (resumed after a stop or
+     * an error) replaces its earlier row, and the counts follow */
+    forget_unit (self, ev->device_id);
     if (ev->result == ENGINE_RESULT_PASSED)
       self->passed++;
     else if (ev->result == ENGINE_RESULT_FAILED)
