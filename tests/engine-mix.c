@@ -151,7 +151,12 @@ check_record (Line *line, const LineUnit *u, const Kind *k)
   g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, k->state);
   g_assert_cmpstr (json_object_get_string_member_with_default (o, "failure_code", NULL), ==,
                    k->code);
+  /* the record keeps which station worked on the unit; it left its slot */
+  if (!json_object_get_null_member (o, "station"))
+    g_assert_cmpstr (json_object_get_string_member (o, "station"), ==, "line-1");
   if (strcmp (k->result, "passed") == 0) {
+    g_assert_cmpstr (json_object_get_string_member (o, "station"), ==, "line-1");
+    g_assert_true (json_object_get_null_member (o, "slot"));
     g_assert_cmpstr (json_object_get_string_member (o, "imsi"), ==, u->imsi);
     g_assert_cmpstr (json_object_get_string_member (o, "imei"), ==, u->imei);
     g_assert_cmpuint (json_array_get_length (labels), ==, 1);

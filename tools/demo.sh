@@ -8,16 +8,20 @@
 # the stock-intake report.  Everything listens on 127.0.0.1 only and stops
 # at the end.
 #
-# Usage: tools/demo.sh BUILD_DIR [--units N] [--slots N] [--keep] [--headless]
+# Usage: tools/demo.sh BUILD_DIR [--units N] [--slots N] [--headless]
+#
+# The demo's store, labels and reports stay in BUILD_DIR/demo (replaced by
+# the next demo), so `./run cli --db build/demo/station.db lookup ID` works
+# afterwards.
 set -euo pipefail
 
 build=$1; shift
-units=20 slots=4 keep=0 headless=0
+units=20 slots=4 headless=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --units) units=$2; shift ;;
     --slots) slots=$2; shift ;;
-    --keep) keep=1 ;;
+    --keep) ;; # accepted: the files are always kept in BUILD_DIR/demo
     --headless) headless=1 ;;
     *) echo "demo: unknown option $1" >&2; exit 2 ;;
   esac
@@ -28,13 +32,15 @@ cli="$build/station/station-cli"
 gtk_app="$build/ui/station-gtk"
 emulator="$build/fixtures/cloud-emulator/cloud-emulator"
 fixture_sim="$build/fixtures/fixture-sim/fixture-sim"
-work=$(mktemp -d /tmp/station-demo-XXXXXX)
+work="$build/demo"
+rm -rf "$work"
+mkdir -p "$work"
 pids=()
 
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [ $keep -eq 0 ]; then rm -rf "$work"; else echo "demo: files kept in $work"; fi
+  rm -f "$work"/*.pid
 }
 trap cleanup EXIT INT TERM
 
@@ -134,4 +140,7 @@ say "Stock-intake report"
 echo "report: $work/DEMO-1.pdf, $work/DEMO-1.csv ($(($(wc -l < "$work/DEMO-1.csv") - 1)) units)"
 echo
 echo "labels written to $work/labels ($(ls "$work/labels" 2>/dev/null | wc -l) files)"
+rel=${work#"$PWD"/}
+echo "look a unit up again (the emulator has stopped, so without the SIM's live status):"
+echo "  ./run cli --db $rel/station.db lookup $first"
 exit $rc

@@ -383,7 +383,7 @@ record_end (Unit *u, StoreUnitState state)
     return;
   if (!store_unit_set_state (u->e->opts.store, u->device_id, state,
                              state == STORE_UNIT_PASSED ? NULL : u->failure_code, &error)
-      || !store_unit_set_slot (u->e->opts.store, u->device_id, NULL, -1, &error))
+      || !store_unit_set_slot (u->e->opts.store, u->device_id, u->e->station, -1, &error))
     g_warning ("%s: final state not stored: %s", u->device_id, error->message);
 }
 
