@@ -18,8 +18,8 @@ unit_json_time (gint64 ms)
   return g_strdup_printf ("%s.%03dZ", base, (int)(ms % 1000));
 }
 
-static void
-add_string (JsonBuilder *b, const char *name, const char *value)
+void
+unit_json_member_string (JsonBuilder *b, const char *name, const char *value)
 {
   json_builder_set_member_name (b, name);
   if (value != NULL)
@@ -28,33 +28,33 @@ add_string (JsonBuilder *b, const char *name, const char *value)
     json_builder_add_null_value (b);
 }
 
-static void
-add_time (JsonBuilder *b, const char *name, gint64 ms)
+void
+unit_json_member_time (JsonBuilder *b, const char *name, gint64 ms)
 {
   g_autofree char *text = unit_json_time (ms);
 
-  add_string (b, name, text);
+  unit_json_member_string (b, name, text);
 }
 
 void
 unit_json_add_unit_fields (JsonBuilder *b, const StoreUnit *unit)
 {
-  add_string (b, "device_id", unit->device_id);
-  add_string (b, "batch", unit->batch_id);
-  add_string (b, "state", store_unit_state_to_string (unit->state));
-  add_string (b, "failure_code", unit->failure_code);
-  add_string (b, "imei", unit->imei);
-  add_string (b, "imsi", unit->imsi);
-  add_string (b, "iccid", unit->iccid);
+  unit_json_member_string (b, "device_id", unit->device_id);
+  unit_json_member_string (b, "batch", unit->batch_id);
+  unit_json_member_string (b, "state", store_unit_state_to_string (unit->state));
+  unit_json_member_string (b, "failure_code", unit->failure_code);
+  unit_json_member_string (b, "imei", unit->imei);
+  unit_json_member_string (b, "imsi", unit->imsi);
+  unit_json_member_string (b, "iccid", unit->iccid);
   json_builder_set_member_name (b, "slot");
   if (unit->slot >= 0)
     json_builder_add_int_value (b, unit->slot);
   else
     json_builder_add_null_value (b);
-  add_string (b, "station", unit->station);
-  add_string (b, "recipe_sha256", unit->recipe_sha256);
-  add_time (b, "created_at", unit->created_at);
-  add_time (b, "updated_at", unit->updated_at);
+  unit_json_member_string (b, "station", unit->station);
+  unit_json_member_string (b, "recipe_sha256", unit->recipe_sha256);
+  unit_json_member_time (b, "created_at", unit->created_at);
+  unit_json_member_time (b, "updated_at", unit->updated_at);
 }
 
 JsonNode *
@@ -92,14 +92,14 @@ unit_json_record (Store *store, const StoreUnit *unit, const CloudSubscriber *si
   for (guint i = 0; i < steps->len; i++) {
     StoreJournalEntry *e = g_ptr_array_index (steps, i);
     json_builder_begin_object (b);
-    add_string (b, "step", e->step);
+    unit_json_member_string (b, "step", e->step);
     json_builder_set_member_name (b, "attempt");
     json_builder_add_int_value (b, e->attempt);
-    add_string (b, "state", store_journal_state_to_string (e->state));
-    add_string (b, "failure_code", e->failure_code);
-    add_string (b, "detail", e->detail);
-    add_time (b, "started_at", e->started_at);
-    add_time (b, "ended_at", e->ended_at);
+    unit_json_member_string (b, "state", store_journal_state_to_string (e->state));
+    unit_json_member_string (b, "failure_code", e->failure_code);
+    unit_json_member_string (b, "detail", e->detail);
+    unit_json_member_time (b, "started_at", e->started_at);
+    unit_json_member_time (b, "ended_at", e->ended_at);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
@@ -109,11 +109,11 @@ unit_json_record (Store *store, const StoreUnit *unit, const CloudSubscriber *si
   for (guint i = 0; i < regs->len; i++) {
     StoreRegistration *r = g_ptr_array_index (regs, i);
     json_builder_begin_object (b);
-    add_string (b, "imsi", r->imsi);
-    add_string (b, "imei", r->imei);
-    add_time (b, "timestamp", r->timestamp);
-    add_string (b, "remote", r->remote);
-    add_time (b, "received_at", r->received_at);
+    unit_json_member_string (b, "imsi", r->imsi);
+    unit_json_member_string (b, "imei", r->imei);
+    unit_json_member_time (b, "timestamp", r->timestamp);
+    unit_json_member_string (b, "remote", r->remote);
+    unit_json_member_time (b, "received_at", r->received_at);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
@@ -123,11 +123,11 @@ unit_json_record (Store *store, const StoreUnit *unit, const CloudSubscriber *si
   for (guint i = 0; i < labels->len; i++) {
     StoreLabel *l = g_ptr_array_index (labels, i);
     json_builder_begin_object (b);
-    add_string (b, "payload", l->payload);
-    add_string (b, "printer", l->printer);
-    add_string (b, "format", l->format);
-    add_string (b, "reprint_reason", l->reprint_reason);
-    add_time (b, "printed_at", l->printed_at);
+    unit_json_member_string (b, "payload", l->payload);
+    unit_json_member_string (b, "printer", l->printer);
+    unit_json_member_string (b, "format", l->format);
+    unit_json_member_string (b, "reprint_reason", l->reprint_reason);
+    unit_json_member_time (b, "printed_at", l->printed_at);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
@@ -151,19 +151,19 @@ unit_json_add_sim (JsonBuilder *b, const CloudSubscriber *sub, const char *why)
   json_builder_set_member_name (b, "sim");
   if (sub == NULL) {
     json_builder_add_null_value (b);
-    add_string (b, "sim_error", why);
+    unit_json_member_string (b, "sim_error", why);
     return;
   }
   json_builder_begin_object (b);
-  add_string (b, "imsi", sub->imsi);
-  add_string (b, "iccid", sub->iccid);
-  add_string (b, "status", sub->status);
+  unit_json_member_string (b, "imsi", sub->imsi);
+  unit_json_member_string (b, "iccid", sub->iccid);
+  unit_json_member_string (b, "status", sub->status);
   json_builder_set_member_name (b, "online");
   json_builder_add_boolean_value (b, sub->online);
-  add_string (b, "session_imei", sub->session_imei);
-  add_string (b, "imei_lock", sub->imei_lock);
-  add_string (b, "group_id", sub->group_id);
-  add_time (b, "last_modified_at", sub->last_modified_at);
+  unit_json_member_string (b, "session_imei", sub->session_imei);
+  unit_json_member_string (b, "imei_lock", sub->imei_lock);
+  unit_json_member_string (b, "group_id", sub->group_id);
+  unit_json_member_time (b, "last_modified_at", sub->last_modified_at);
   json_builder_set_member_name (b, "tags");
   json_builder_begin_object (b);
   g_hash_table_iter_init (&it, sub->tags);

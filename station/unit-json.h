@@ -13,6 +13,12 @@ G_BEGIN_DECLS
  * NULL for 0.  Free with g_free(). */
 char *unit_json_time (gint64 ms);
 
+/* unit_json_member_string / unit_json_member_time: adds member @name to the
+ * object being built: the string or null; the time (unit_json_time()) or
+ * null for 0. */
+void unit_json_member_string (JsonBuilder *b, const char *name, const char *value);
+void unit_json_member_time (JsonBuilder *b, const char *name, gint64 ms);
+
 /* unit_json_add_unit_fields: adds the unit's own members to the object being
  * built: device_id, batch, state, failure_code, imei, imsi, iccid, slot,
  * station, recipe_sha256, created_at, updated_at. */

@@ -66,42 +66,46 @@ flush_at_lines (Unit *u)
   g_ptr_array_set_size (u->at_lines, 0);
 }
 
+/* end_step: records how the current step ended (code and detail, which
+ * replaces what the step had said) and returns @out. */
+static Outcome
+end_step (Unit *u, Outcome out, const char *code, char *detail)
+{
+  g_free (u->failure_code);
+  u->failure_code = g_strdup (code);
+  g_free (u->detail);
+  u->detail = detail;
+  return out;
+}
+
 Outcome
 unit_fail (Unit *u, const char *code, const char *fmt, ...)
 {
   va_list ap;
+  char *detail;
 
-  g_free (u->failure_code);
-  u->failure_code = g_strdup (code);
-  g_free (u->detail);
   va_start (ap, fmt);
-  u->detail = g_strdup_vprintf (fmt, ap);
+  detail = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  return STEP_FAIL;
+  return end_step (u, STEP_FAIL, code, detail);
 }
 
 Outcome
 unit_error_msg (Unit *u, const char *code, const char *fmt, ...)
 {
   va_list ap;
+  char *detail;
 
-  g_free (u->failure_code);
-  u->failure_code = g_strdup (code);
-  g_free (u->detail);
   va_start (ap, fmt);
-  u->detail = g_strdup_vprintf (fmt, ap);
+  detail = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  return STEP_ERROR;
+  return end_step (u, STEP_ERROR, code, detail);
 }
 
 static Outcome
 unit_error (Unit *u, const char *code, const GError *error)
 {
-  g_free (u->failure_code);
-  u->failure_code = g_strdup (code);
-  g_free (u->detail);
-  u->detail = g_strdup (error->message);
-  return STEP_ERROR;
+  return end_step (u, STEP_ERROR, code, g_strdup (error->message));
 }
 
 Outcome

@@ -152,16 +152,6 @@ report_to_csv (const Report *report)
 }
 
 static void
-member_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 member_int (JsonBuilder *b, const char *name, gint64 value)
 {
   json_builder_set_member_name (b, name);
@@ -178,11 +168,11 @@ report_to_json (const Report *report)
   const StoreBatchCounts *c = &report->counts;
 
   json_builder_begin_object (b);
-  member_string (b, "batch", report->batch->id);
-  member_string (b, "source", report->batch->source);
-  member_string (b, "order_id", report->batch->order_id);
-  member_string (b, "created_at", created);
-  member_string (b, "generated_at", generated);
+  unit_json_member_string (b, "batch", report->batch->id);
+  unit_json_member_string (b, "source", report->batch->source);
+  unit_json_member_string (b, "order_id", report->batch->order_id);
+  unit_json_member_string (b, "created_at", created);
+  unit_json_member_string (b, "generated_at", generated);
   json_builder_set_member_name (b, "counts");
   json_builder_begin_object (b);
   member_int (b, "sims", (gint64)c->sims);
@@ -203,8 +193,8 @@ report_to_json (const Report *report)
 
     json_builder_begin_object (b);
     unit_json_add_unit_fields (b, row->unit);
-    member_string (b, "label_payload", row->label_payload);
-    member_string (b, "label_printed_at", printed);
+    unit_json_member_string (b, "label_payload", row->label_payload);
+    unit_json_member_string (b, "label_printed_at", printed);
     member_int (b, "label_prints", row->label_prints);
     json_builder_end_object (b);
   }
@@ -215,9 +205,9 @@ report_to_json (const Report *report)
   for (guint i = 0; i < report->unused_sims->len; i++) {
     const StoreSim *sim = g_ptr_array_index (report->unused_sims, i);
     json_builder_begin_object (b);
-    member_string (b, "imsi", sim->imsi);
-    member_string (b, "iccid", sim->iccid);
-    member_string (b, "serial_number", sim->serial_number);
+    unit_json_member_string (b, "imsi", sim->imsi);
+    unit_json_member_string (b, "iccid", sim->iccid);
+    unit_json_member_string (b, "serial_number", sim->serial_number);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
