@@ -204,7 +204,14 @@ static void
 test_cancel (void)
 {
   g_autoptr (Line) line = line_new ();
-  g_autofree char *m = units_manifest ("CXL", 6);
+  /* the first unit attaches at once, the two beside it take 30 s (before
+   * --speed): when the first result comes, they are in the middle of attach */
+  const char *m = "{\"register\": true, \"units\": ["
+                  "{\"device_id\": \"CXL-00\"},"
+                  "{\"device_id\": \"CXL-01\", \"attach_ms\": 30000},"
+                  "{\"device_id\": \"CXL-02\", \"attach_ms\": 30000},"
+                  "{\"device_id\": \"CXL-03\"}, {\"device_id\": \"CXL-04\"},"
+                  "{\"device_id\": \"CXL-05\"}]}";
   LineSim *sim = line_sim_start (line, m, 3);
   g_autoptr (LineRun) first = NULL;
   g_autoptr (LineRun) second = NULL;

@@ -190,7 +190,10 @@ tui_line_new (guint slots, guint units, const char *speed, const char *faults)
   l->labels = g_build_filename (l->dir, "labels", NULL);
   l->psk = g_build_filename (l->dir, "beam.psk", NULL);
   l->config = tc_data_path ("ui", "station.ini", NULL);
-  l->recipe = tc_data_path ("ui", "recipe-fast.ini", NULL);
+  {
+    g_autofree char *src = tc_data_path ("ui", "recipe-fast.ini", NULL);
+    l->recipe = tc_scaled_recipe (src, l->dir);
+  }
   l->registry_listen = g_strdup_printf ("127.0.0.1:%u", port);
   l->device_ids = g_ptr_array_new_with_free_func (g_free);
   l->imsis = g_ptr_array_new_with_free_func (g_free);

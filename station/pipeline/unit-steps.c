@@ -111,7 +111,6 @@ step_scan (Unit *u)
                       "device ID %s was already provisioned: look it up, or reprint its label",
                       u->device_id);
   }
-  u->earlier = unit->state != STORE_UNIT_NEW;
   u->imei = g_strdup (unit->imei);
   u->imsi = g_strdup (unit->imsi);
   u->iccid = g_strdup (unit->iccid);
@@ -135,10 +134,11 @@ step_insert_boot (Unit *u)
       && !fixture_insert (FIXTURE (u), u->slot, CANCEL (u), &error))
     return unit_outcome_for_error (u, error);
   fixture_set_led (FIXTURE (u), u->slot, FIXTURE_LED_BUSY, CANCEL (u), NULL);
-  /* A unit an earlier (killed) run powered is still on, its firmware's
-   * bootstrap long over, perhaps given up while no receiver listened:
-   * power-cycle it so it boots, attaches and registers afresh. */
-  if (u->earlier && !fixture_power (FIXTURE (u), u->slot, FALSE, CANCEL (u), &error))
+  /* A unit may be on already (a jig that powers units as they load, or an
+   * earlier, killed run), its firmware's bootstrap over, perhaps given up
+   * while no receiver listened: power-cycle it so that it boots, attaches
+   * and registers while this station watches. */
+  if (!fixture_power (FIXTURE (u), u->slot, FALSE, CANCEL (u), &error))
     return unit_outcome_for_error (u, error);
   if (!fixture_power (FIXTURE (u), u->slot, TRUE, CANCEL (u), &error))
     return unit_outcome_for_error (u, error);

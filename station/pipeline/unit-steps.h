@@ -20,7 +20,6 @@ typedef struct {
   gboolean foreign; /* the record belongs to another run: write nothing */
   gboolean claimed; /* this run put device_id in the engine's in_flight set */
   gboolean resumed; /* the journal had done steps before this run */
-  gboolean earlier; /* an earlier run had the unit (it may have left it powered) */
   GHashTable *done; /* steps whose last journal attempt is done */
   gboolean powered; /* this run switched the unit on */
   Modem *modem;

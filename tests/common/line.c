@@ -200,7 +200,10 @@ line_new (void)
   l->db = g_build_filename (l->dir, "station.db", NULL);
   l->labels = g_build_filename (l->dir, "labels", NULL);
   g_mkdir (l->labels, 0755);
-  l->recipe = tc_data_path ("engine", "recipe-fast.ini", NULL);
+  {
+    g_autofree char *src = tc_data_path ("engine", "recipe-fast.ini", NULL);
+    l->recipe = tc_scaled_recipe (src, l->dir);
+  }
   l->config = tc_data_path ("engine", "station.ini", NULL);
 
   state = g_build_filename (l->dir, "cloud.json", NULL);

@@ -312,3 +312,37 @@ tc_kill (GPid pid, guint grace_ms)
   kill (pid, SIGKILL);
   waitpid (pid, &status, 0);
 }
+
+guint
+tc_time_scale (void)
+{
+  const char *v = g_getenv ("STATION_TEST_TIME_SCALE");
+  guint64 n = 1;
+
+  if (v != NULL && !g_ascii_string_to_unsigned (v, 10, 1, 100, &n, NULL))
+    n = 1;
+  return (guint)n;
+}
+
+char *
+tc_scaled_recipe (const char *src, const char *dir)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) keys = NULL;
+  g_autofree char *base = g_path_get_basename (src);
+  char *out = g_build_filename (dir, base, NULL);
+  guint scale = tc_time_scale ();
+
+  g_key_file_load_from_file (kf, src, G_KEY_FILE_KEEP_COMMENTS, &error);
+  g_assert_no_error (error);
+  keys = g_key_file_get_keys (kf, "limits", NULL, NULL);
+  for (gsize i = 0; keys != NULL && keys[i] != NULL; i++) {
+    if (g_str_has_suffix (keys[i], "_s"))
+      g_key_file_set_integer (kf, "limits", keys[i],
+                              g_key_file_get_integer (kf, "limits", keys[i], NULL) * (int)scale);
+  }
+  g_key_file_save_to_file (kf, out, &error);
+  g_assert_no_error (error);
+  return out;
+}

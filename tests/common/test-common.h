@@ -39,6 +39,15 @@ int tc_run (const char *const *argv, char **out, char **err, guint timeout_ms);
  * (caller closes) when non-NULL. */
 char *tc_spawn_first_line (const char *const *argv, GPid *pid, int *stdout_fd, guint timeout_ms);
 
+/* tc_time_scale: how much slower than normal the tests run, from
+ * $STATION_TEST_TIME_SCALE (the sanitizer set-up sets 4); 1 otherwise. */
+guint tc_time_scale (void);
+
+/* tc_scaled_recipe: a copy of the recipe @src in @dir whose [limits] times
+ * (keys ending in _s) are multiplied by tc_time_scale(), so time limits
+ * chosen for a normal build still hold under sanitizers.  Free with g_free(). */
+char *tc_scaled_recipe (const char *src, const char *dir);
+
 /* tc_kill: SIGTERM then, after @grace_ms, SIGKILL; reaps the child. */
 void tc_kill (GPid pid, guint grace_ms);
 
