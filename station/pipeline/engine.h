@@ -90,7 +90,7 @@ typedef struct {
   guint passed;
   guint failed;
   guint error;
-  guint resumed;   /* units that continued an earlier, interrupted run */
+  guint resumed;   /* units of the batch an earlier run left unfinished (running or error) */
   guint api_calls; /* made by the slots (authentication excluded) */
   gint64 elapsed_ms;
 } EngineSummary;
