@@ -20,7 +20,9 @@ G_BEGIN_DECLS
 #define LABEL_TEMPLATES_ENV "STATION_LABEL_TEMPLATES"
 /* Template used when none is named. */
 #define LABEL_TEMPLATE_DEFAULT "50x30"
-#define LABEL_TEMPLATE_SUFFIX  ".label"
+/* LABEL_TEMPLATE_WIDE: the shipped label for device IDs too long for the default one. */
+#define LABEL_TEMPLATE_WIDE   "100x40"
+#define LABEL_TEMPLATE_SUFFIX ".label"
 
 typedef enum {
   LABEL_ELEMENT_DATAMATRIX, /* payload as Data Matrix ECC 200 */

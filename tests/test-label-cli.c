@@ -273,12 +273,43 @@ test_fake_printer_program (void)
   g_assert_no_error (error);
 }
 
+/* A device ID too long for the default 50x30 label goes on the wide
+ * 100x40 one when no template was asked for; both codes read back. */
+static void
+test_long_id_default (void)
+{
+  static const char *const ids[] = {
+    "GPS-TRACKER-FLEET-2026-LOT-0042-UNIT-000123", /* letters: Code 128 set B */
+    "1234567890123456789012345678901234567890123456789012345678901234", /* 64 digits */
+  };
+  g_autofree char *dir = tc_tmpdir ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ids); i++) {
+    g_autofree char *png = g_strdup_printf ("%s/l%zu.png", dir, i);
+    g_autofree char *out = NULL, *err = NULL;
+    g_autofree char *payload = g_strdup_printf ("DEV %s IMSI 440103167209666", ids[i]);
+    g_autoptr (GPtrArray) files = g_ptr_array_new ();
+    g_autoptr (GHashTable) zbar = NULL;
+    g_autoptr (GHashTable) dmtx = NULL;
+
+    g_assert_cmpint (cli (&out, &err, "label", "--device-id", ids[i], "--imsi", "440103167209666",
+                          "--out", png, NULL),
+                     ==, 0);
+    g_ptr_array_add (files, png);
+    zbar = label_decode_zbar (files);
+    dmtx = label_decode_dmtx (files);
+    g_assert_true (label_decode_has (zbar, png, "CODE-128", ids[i]));
+    g_assert_cmpstr (g_hash_table_lookup (dmtx, png), ==, payload);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   tc_init (&argc, &argv);
   g_test_add_func ("/label-cli/formats", test_formats);
   g_test_add_func ("/label-cli/errors", test_errors);
+  g_test_add_func ("/label-cli/long-id-default", test_long_id_default);
   g_test_add_func ("/label-cli/printer", test_printer);
   g_test_add_func ("/label-cli/fake-printer-program", test_fake_printer_program);
   return g_test_run ();

@@ -146,6 +146,20 @@ label_run (StationCli *cli, int argc, char **argv, GError **error)
   data.station = a.station;
   data.date = a.date;
 
+  /* the default 50x30 label holds device IDs of up to about 28 characters;
+   * a longer one (CONTRACT allows 64) goes on the wide label by itself */
+  if (a.template_name == NULL && cfg_template == NULL) {
+    g_autoptr (GError) fit = NULL;
+    g_autoptr (GBytes) probe = label_render (tmpl, &data, LABEL_FORMAT_ZPL, a.dpi, &fit);
+
+    if (probe == NULL && g_error_matches (fit, LABEL_ERROR, LABEL_ERROR_FIT)) {
+      g_clear_pointer (&tmpl, label_template_free);
+      tmpl = label_template_find (LABEL_TEMPLATE_WIDE, cfg_dir, error);
+      if (tmpl == NULL)
+        goto out;
+    }
+  }
+
   if (a.out != NULL && !label_render_to_file (tmpl, &data, a.out, a.dpi, error))
     goto out;
   if (a.printer != NULL && !print_label (&a, tmpl, &data, error))
