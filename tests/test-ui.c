@@ -141,6 +141,26 @@ test_words (void)
   g_assert_null (names[n]);
   for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
     g_assert_nonnull (station_words_failure (codes[i]));
+
+  /* every failure code the engine defines has words */
+  {
+    const char *root = g_getenv ("SOURCE_ROOT");
+    g_autofree char *path
+        = g_build_filename (root ? root : ".", "station", "pipeline", "engine-private.h", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr (GRegex) re = g_regex_new ("#define (FAIL|ERR)_[A-Z_]+ +\"([a-z-]+)\"", 0, 0, NULL);
+    g_autoptr (GMatchInfo) m = NULL;
+    guint seen = 0;
+
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    for (g_regex_match (re, text, 0, &m); g_match_info_matches (m); g_match_info_next (m, NULL)) {
+      g_autofree char *code = g_match_info_fetch (m, 2);
+      if (station_words_failure (code) == NULL)
+        g_error ("failure code %s has no words in ui/station-words.c", code);
+      seen++;
+    }
+    g_assert_cmpuint (seen, >=, 40);
+  }
   g_assert_null (station_words_failure ("no-such-code"));
   g_assert_cmpstr (station_words_step ("no_such_step"), ==, "no_such_step");
   g_assert_cmpstr (station_words_result ("passed"), ==, "Passed");

@@ -83,6 +83,7 @@ static const Word failures[] = {
   { "api-error", N_ ("The SORACOM API could not be reached or refused the call") },
   { "readback-mismatch", N_ ("The SORACOM API did not confirm the change") },
   { "printer-error", N_ ("The label could not be printed: check the printer") },
+  { "label-error", N_ ("The device ID does not fit the recipe's label: use a wider template") },
   { "store-error", N_ ("The station database could not be written") },
   { "cancelled", N_ ("Stopped by the operator") },
 };

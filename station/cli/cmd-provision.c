@@ -126,6 +126,8 @@ exit_class_for (const char *code)
     return STATION_EXIT_STORE;
   if (strcmp (code, "cancelled") == 0)
     return STATION_EXIT_CHECK;
+  if (strcmp (code, "label-error") == 0) /* the recipe's template: configuration */
+    return STATION_EXIT_USAGE;
   return STATION_EXIT_DEVICE;
 }
 

@@ -60,6 +60,7 @@ struct _Engine {
 #define ERR_API       "api-error"
 #define ERR_READBACK  "readback-mismatch"
 #define ERR_PRINTER   "printer-error"
+#define ERR_LABEL     "label-error" /* the recipe's template cannot hold the unit's facts */
 #define ERR_STORE     "store-error"
 #define ERR_CANCELLED "cancelled"
 

@@ -13,6 +13,7 @@
 #include "drivers/at/at-channel.h"
 #include "drivers/identity.h"
 #include "drivers/serial/serial-port.h"
+#include "labels/label-error.h"
 #include "labels/label.h"
 #include "station/cloud/cloud-error.h"
 #include "station/pipeline/engine-private.h"
@@ -160,6 +161,8 @@ unit_outcome_for_error (Unit *u, GError *error)
     return unit_error (u, ERR_STORE, error);
   if (error->domain == PRINTER_ERROR)
     return unit_error (u, ERR_PRINTER, error);
+  if (error->domain == LABEL_ERROR)
+    return unit_error (u, ERR_LABEL, error);
   return unit_error (u, ERR_FIXTURE, error);
 }
 
