@@ -177,11 +177,9 @@ fleet_to_json (const Fleet *f)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
-  g_autofree char *generated = unit_json_time (f->generated_at);
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "generated_at");
-  json_builder_add_string_value (b, generated);
+  unit_json_member_time (b, "generated_at", f->generated_at);
   json_builder_set_member_name (b, "stale_days");
   json_builder_add_int_value (b, f->stale_days);
   json_builder_set_member_name (b, "counts");
@@ -195,31 +193,17 @@ fleet_to_json (const Fleet *f)
   json_builder_begin_array (b);
   for (guint i = 0; i < f->rows->len; i++) {
     const FleetRow *r = g_ptr_array_index (f->rows, i);
-    g_autofree char *seen = unit_json_time (r->last_seen_ms);
 
     json_builder_begin_object (b);
-    json_builder_set_member_name (b, "device_id");
-    json_builder_add_string_value (b, r->unit->device_id);
-    json_builder_set_member_name (b, "batch");
-    json_builder_add_string_value (b, r->unit->batch_id);
-    json_builder_set_member_name (b, "imsi");
-    json_builder_add_string_value (b, r->unit->imsi);
-    json_builder_set_member_name (b, "imei");
-    json_builder_add_string_value (b, r->unit->imei);
-    json_builder_set_member_name (b, "status");
-    if (r->status)
-      json_builder_add_string_value (b, r->status);
-    else
-      json_builder_add_null_value (b);
-    json_builder_set_member_name (b, "view");
-    json_builder_add_string_value (b, fleet_category_name (r->category));
+    unit_json_member_string (b, "device_id", r->unit->device_id);
+    unit_json_member_string (b, "batch", r->unit->batch_id);
+    unit_json_member_string (b, "imsi", r->unit->imsi);
+    unit_json_member_string (b, "imei", r->unit->imei);
+    unit_json_member_string (b, "status", r->status);
+    unit_json_member_string (b, "view", fleet_category_name (r->category));
     json_builder_set_member_name (b, "online");
     json_builder_add_boolean_value (b, r->online);
-    json_builder_set_member_name (b, "last_session");
-    if (seen)
-      json_builder_add_string_value (b, seen);
-    else
-      json_builder_add_null_value (b);
+    unit_json_member_time (b, "last_session", r->last_seen_ms);
     json_builder_set_member_name (b, "days_silent");
     json_builder_add_double_value (b, r->days_silent);
     json_builder_end_object (b);

@@ -163,16 +163,14 @@ report_to_json (const Report *report)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
-  g_autofree char *created = unit_json_time (report->batch->created_at);
-  g_autofree char *generated = unit_json_time (report->generated_at);
   const StoreBatchCounts *c = &report->counts;
 
   json_builder_begin_object (b);
   unit_json_member_string (b, "batch", report->batch->id);
   unit_json_member_string (b, "source", report->batch->source);
   unit_json_member_string (b, "order_id", report->batch->order_id);
-  unit_json_member_string (b, "created_at", created);
-  unit_json_member_string (b, "generated_at", generated);
+  unit_json_member_time (b, "created_at", report->batch->created_at);
+  unit_json_member_time (b, "generated_at", report->generated_at);
   json_builder_set_member_name (b, "counts");
   json_builder_begin_object (b);
   member_int (b, "sims", (gint64)c->sims);
@@ -189,12 +187,11 @@ report_to_json (const Report *report)
   json_builder_begin_array (b);
   for (guint i = 0; i < report->rows->len; i++) {
     const ReportRow *row = g_ptr_array_index (report->rows, i);
-    g_autofree char *printed = unit_json_time (row->label_printed_at);
 
     json_builder_begin_object (b);
     unit_json_add_unit_fields (b, row->unit);
     unit_json_member_string (b, "label_payload", row->label_payload);
-    unit_json_member_string (b, "label_printed_at", printed);
+    unit_json_member_time (b, "label_printed_at", row->label_printed_at);
     member_int (b, "label_prints", row->label_prints);
     json_builder_end_object (b);
   }
