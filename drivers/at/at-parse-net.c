@@ -60,13 +60,27 @@ int_fields (char **fields, int *out[], gsize n, const char *tag, GError **error)
   return TRUE;
 }
 
+/* FALSE with AT_ERROR_PARSE unless @value is in 0..@max or is @unknown
+ * (27.007 gives every signal field a range and one "not known" value). */
+static gboolean
+in_range (int value, int max, int unknown, const char *tag, const char *name, GError **error)
+{
+  if ((value >= 0 && value <= max) || value == unknown)
+    return TRUE;
+  g_set_error (error, AT_ERROR, AT_ERROR_PARSE, "%s: %s %d is outside 0..%d and not %d (unknown)",
+               tag, name, value, max, unknown);
+  return FALSE;
+}
+
 gboolean
 at_parse_csq (const char *reply, AtCsq *csq, GError **error)
 {
   g_auto (GStrv) f = tagged_fields (reply, "+CSQ", error);
   int *out[] = { &csq->rssi, &csq->ber };
 
-  return f != NULL && int_fields (f, out, G_N_ELEMENTS (out), "+CSQ", error);
+  return f != NULL && int_fields (f, out, G_N_ELEMENTS (out), "+CSQ", error)
+         && in_range (csq->rssi, 31, 99, "+CSQ", "rssi", error)
+         && in_range (csq->ber, 7, 99, "+CSQ", "ber", error);
 }
 
 gboolean
@@ -84,7 +98,13 @@ at_parse_cesq (const char *reply, AtCesq *cesq, GError **error)
   g_auto (GStrv) f = tagged_fields (reply, "+CESQ", error);
   int *out[] = { &cesq->rxlev, &cesq->ber, &cesq->rscp, &cesq->ecno, &cesq->rsrq, &cesq->rsrp };
 
-  return f != NULL && int_fields (f, out, G_N_ELEMENTS (out), "+CESQ", error);
+  return f != NULL && int_fields (f, out, G_N_ELEMENTS (out), "+CESQ", error)
+         && in_range (cesq->rxlev, 63, 99, "+CESQ", "rxlev", error)
+         && in_range (cesq->ber, 7, 99, "+CESQ", "ber", error)
+         && in_range (cesq->rscp, 96, 255, "+CESQ", "rscp", error)
+         && in_range (cesq->ecno, 49, 255, "+CESQ", "ecno", error)
+         && in_range (cesq->rsrq, 34, 255, "+CESQ", "rsrq", error)
+         && in_range (cesq->rsrp, 97, 255, "+CESQ", "rsrp", error);
 }
 
 gboolean
