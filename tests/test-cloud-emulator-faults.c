@@ -1,5 +1,6 @@
 /* tests/test-cloud-emulator-faults.c - the client under the emulator's
- * injected faults (429 storm, 500, stalls past the transfer timeout) and
+ * injected faults (429 storm, 500, stalls past the transfer timeout, lost
+ * answers, dropped connections) and
  * its own rate limit; the emulator's call counts prove that no mutation
  * was carried out twice. */
 #define G_LOG_DOMAIN "test-cloud-emulator"
@@ -161,6 +162,52 @@ test_fault_delay_read_back (Fixture *f, gconstpointer data)
   g_assert_cmpint (emu_calls (f, "confirmOrder", quote->order_id), ==, 1);
 }
 
+/* Answers lost after the emulator carried the call out (a 500 or 503 sent
+ * after the change, a connection dropped with nothing sent) and a
+ * connection dropped before it: the client reads the SIM back each time,
+ * finds the change or not, and the emulator counts one call per mutation. */
+static void
+test_fault_lost_answer (Fixture *f, gconstpointer data)
+{
+  g_autofree char *imsi = ec_seed_imsi (f->emu, 6);
+  g_autofree char *tags_any = g_strdup_printf ("putSubscriberTags PUT /subscribers/%s/tags", imsi);
+  g_autofree char *lock_any
+      = g_strdup_printf ("setImeiLock POST /subscribers/%s/set_imei_lock", imsi);
+  g_autofree char *sb_any
+      = g_strdup_printf ("setSubscriberToStandby POST /subscribers/%s/set_to_standby", imsi);
+  const CloudTag tag = { "batch", "B-LOST" };
+  g_autoptr (CloudSubscriber) tagged = NULL, locked = NULL, parked = NULL;
+  GError *error = NULL;
+
+  g_assert_true (cloud_client_authenticate (f->client, NULL, &error));
+  g_assert_no_error (error);
+
+  /* carried out, then answered 500: read back finds the tag, no repeat */
+  emu_post (f, "/_emulator/fault", "{\"status\":500,\"count\":1,\"lost\":true,\"path\":\"/tags\"}");
+  tagged = cloud_client_put_subscriber_tags (f->client, imsi, &tag, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cloud_subscriber_get_tag (tagged, "batch"), ==, "B-LOST");
+  g_assert_cmpuint (count_records (f, tags_any), ==, 1);
+  g_assert_cmpint (emu_calls (f, "putSubscriberTags", imsi), ==, 1);
+
+  /* carried out, then the connection dropped: the same */
+  emu_post (f, "/_emulator/fault",
+            "{\"reset\":true,\"count\":1,\"lost\":true,\"path\":\"set_imei_lock\"}");
+  locked = cloud_client_set_imei_lock (f->client, imsi, IMEI_A, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (locked->imei_lock, ==, IMEI_A);
+  g_assert_cmpuint (count_records (f, lock_any), ==, 1);
+  g_assert_cmpint (emu_calls (f, "setImeiLock", imsi), ==, 1);
+
+  /* dropped before it acted: read back finds nothing, sent once more */
+  emu_post (f, "/_emulator/fault", "{\"reset\":true,\"count\":1,\"path\":\"set_to_standby\"}");
+  parked = cloud_client_set_to_standby (f->client, imsi, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (parked->status, ==, "standby");
+  g_assert_cmpuint (count_records (f, sb_any), ==, 2);
+  g_assert_cmpint (emu_calls (f, "setSubscriberToStandby", imsi), ==, 1);
+}
+
 static const char *const rate_args[] = { "--rate-limit", "5/s", NULL };
 
 void
@@ -170,6 +217,8 @@ cloud_emulator_add_fault_tests (void)
               fixture_teardown);
   g_test_add ("/cloud-emulator/fault-delay-read-back", Fixture, NULL, fixture_setup,
               test_fault_delay_read_back, fixture_teardown);
+  g_test_add ("/cloud-emulator/fault-lost-answer", Fixture, NULL, fixture_setup,
+              test_fault_lost_answer, fixture_teardown);
   g_test_add ("/cloud-emulator/rate-limit", Fixture, rate_args, fixture_setup, test_rate_limit,
               fixture_teardown);
 }

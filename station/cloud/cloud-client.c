@@ -538,6 +538,7 @@ attempt_once (CloudClient *c, const CloudCall *call, const char *url, const char
   req.body_len = body != NULL ? strlen (body) : 0;
   req.connect_timeout_ms = (guint)MIN ((gint64)c->opts.connect_timeout_ms, remaining_ms);
   req.timeout_ms = (guint)MIN ((gint64)c->opts.timeout_ms, remaining_ms);
+  req.fresh_connection = call->mutating;
 
   if (!cloud_http_perform (c->http, &req, &resp, cancellable, &local)) {
     notify (c, call, 0, resp.elapsed_us, exchange, NULL, local->message);

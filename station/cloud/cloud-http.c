@@ -196,6 +196,8 @@ cloud_http_perform (CloudHttp *http, const CloudHttpRequest *req, CloudHttpRespo
     curl_easy_setopt (curl, CURLOPT_POSTFIELDS, "");
     curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
   }
+  curl_easy_setopt (curl, CURLOPT_FRESH_CONNECT, req->fresh_connection ? 1L : 0L);
+  curl_easy_setopt (curl, CURLOPT_FORBID_REUSE, req->fresh_connection ? 1L : 0L);
   if (req->connect_timeout_ms > 0)
     curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long)req->connect_timeout_ms);
   if (req->timeout_ms > 0)

@@ -22,6 +22,10 @@ typedef struct {
   gsize body_len;
   guint connect_timeout_ms; /* 0: libcurl's default */
   guint timeout_ms;         /* whole exchange; 0: none */
+  /* a new connection, closed afterwards: libcurl re-sends a request on its
+   * own when a reused connection dies before any answer, which would carry
+   * out a mutation twice behind the caller's back */
+  gboolean fresh_connection;
 } CloudHttpRequest;
 
 typedef struct {
