@@ -141,7 +141,7 @@ check_integrity (Line *line)
 }
 
 static void
-check_unit (Line *line, JsonObject *state, const LineUnit *u, GString *log, guint *passed)
+check_unit (Line *line, JsonObject *state, const LineUnit *u, guint *passed)
 {
   g_autoptr (JsonNode) rec = line_lookup_maybe (line, u->device_id);
   JsonObject *o, *sim;
@@ -156,10 +156,9 @@ check_unit (Line *line, JsonObject *state, const LineUnit *u, GString *log, guin
   tags = line_state_calls (state, "putSubscriberTags", u->imsi);
   lock = line_state_calls (state, "setImeiLock", u->imsi);
   standby = line_state_calls (state, "setSubscriberToStandby", u->imsi);
-  g_string_append_printf (log,
-                          "%s %s %s tags %" G_GINT64_FORMAT " lock %" G_GINT64_FORMAT
-                          " standby %" G_GINT64_FORMAT "\n",
-                          u->device_id, st, code ? code : "-", tags, lock, standby);
+  g_test_message ("%s %s %s tags %" G_GINT64_FORMAT " lock %" G_GINT64_FORMAT
+                  " standby %" G_GINT64_FORMAT,
+                  u->device_id, st, code ? code : "-", tags, lock, standby);
 
   /* nothing carried out twice, whatever the unit ended as */
   g_assert_cmpint (tags, <=, 1);
@@ -197,7 +196,6 @@ test_random_kills (void)
   guint32 seed = env_uint ("STATION_RELIABILITY_SEED", g_random_int ());
   g_autoptr (Line) line = line_new ();
   g_autofree char *m = manifest (units);
-  g_autoptr (GString) log = g_string_new (NULL);
   g_autoptr (JsonNode) keep = NULL;
   Injector in = { .line = line, .rand = g_rand_new_with_seed (seed) };
   g_autoptr (SoupSession) session = soup_session_new ();
@@ -241,7 +239,8 @@ test_random_kills (void)
         g_auto (GStrv) lines = g_strsplit (err, "\n", -1);
         GString *steps = g_string_new (NULL);
         for (guint i = 0; lines[i]; i++)
-          if (strstr (lines[i], " ok ") || strstr (lines[i], " FAILED") || strstr (lines[i], " ERROR"))
+          if (strstr (lines[i], " ok ") || strstr (lines[i], " FAILED")
+              || strstr (lines[i], " ERROR"))
             g_string_append_printf (steps, "%.60s | ", lines[i] + 8);
         g_test_message ("run %u killed after %u ms: %s", k, ms, steps->str);
         g_string_free (steps, TRUE);
@@ -277,8 +276,7 @@ test_random_kills (void)
 
   state = line_state (line, &keep);
   for (guint i = 0; i < sim->units->len; i++)
-    check_unit (line, state, sim->units->pdata[i], log, &passed);
-  g_test_message ("%s", log->str);
+    check_unit (line, state, sim->units->pdata[i], &passed);
   g_test_message ("%u of %u units passed", passed, sim->units->len);
   check_integrity (line);
 
