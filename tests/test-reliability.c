@@ -140,6 +140,23 @@ check_integrity (Line *line)
   g_assert_cmpstr (g_strstrip (out), ==, "ok");
 }
 
+/* "step: detail" of the last step of @rec that failed (static buffer). */
+static const char *
+failed_step_detail (JsonObject *rec)
+{
+  static char buf[512];
+  JsonArray *steps = json_object_get_array_member (rec, "steps");
+
+  g_strlcpy (buf, "no failed step", sizeof buf);
+  for (guint i = 0; steps != NULL && i < json_array_get_length (steps); i++) {
+    JsonObject *st = json_array_get_object_element (steps, i);
+    if (g_strcmp0 (json_object_get_string_member (st, "state"), "failed") == 0)
+      g_snprintf (buf, sizeof buf, "%s: %s", json_object_get_string_member (st, "step"),
+                  json_object_get_string_member_with_default (st, "detail", ""));
+  }
+  return buf;
+}
+
 static void
 check_unit (Line *line, JsonObject *state, const LineUnit *u, guint *passed)
 {
@@ -181,7 +198,7 @@ check_unit (Line *line, JsonObject *state, const LineUnit *u, guint *passed)
     g_assert_nonnull (code);
     if (!line_unit_has_fault (u, "cable-pull"))
       g_error ("%s ended in error %s (%s) after the last run", u->device_id, code,
-               json_object_get_string_member_with_default (o, "message", "no message"));
+               failed_step_detail (o));
   } else {
     g_error ("%s: record left %s after the last run", u->device_id, st);
   }
