@@ -16,6 +16,7 @@
  * make it longer or replay a run (./run bench runs 50 units, 200 kills). */
 #define G_LOG_DOMAIN "test-reliability"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
@@ -306,10 +307,61 @@ test_random_kills (void)
   g_cond_clear (&in.cond);
 }
 
+/* The disk fills up under the store (RLIMIT_FSIZE on the provision run: a
+ * write past the limit fails as on a full disk): the run stops with a store
+ * error (exit 5) naming the cause, not a signal; the store stays sound;
+ * once space is back a new run finishes the batch with nothing done
+ * twice. */
+static void
+test_disk_full (void)
+{
+  g_autoptr (Line) line = line_new ();
+  g_autofree char *m = manifest (8);
+  g_autoptr (LineRun) full = NULL;
+  g_autoptr (JsonNode) keep = NULL;
+  g_autofree char *err = NULL;
+  GStatBuf st;
+  LineSim *sim;
+  JsonObject *state;
+  guint passed = 0;
+
+  sim = line_sim_start (line, m, 2);
+  line_import (line, BATCH, sim);
+  g_assert_cmpint (g_stat (line->db, &st), ==, 0);
+  /* room for the first few journal writes, not for the batch */
+  line->fsize_limit = (guint64)st.st_size + 32 * 1024;
+  full = line_provision (line, sim, BATCH, NULL, NULL);
+  g_assert_true (g_file_get_contents (full->err_path, &err, NULL, NULL));
+  g_test_message ("disk-full run: exit %d\n%s", full->status, err);
+  if (full->status != 5)
+    line_run_dump (full);
+  g_assert_cmpint (full->status, ==, 5);
+  /* the run's last word says what to do */
+  g_assert_nonnull (strstr (err, "the disk is full or refuses writes"));
+  g_assert_nonnull (strstr (err, "free space and retry"));
+  check_integrity (line);
+
+  line->fsize_limit = 0;
+  for (guint r = 0; r < FINAL_RUNS; r++) {
+    g_autoptr (LineRun) run = line_provision_start (line, sim, BATCH, NULL, NULL);
+    g_autoptr (GPtrArray) results = NULL;
+    line_run_wait (run, FINAL_TIMEOUT_MS);
+    results = line_run_results (run);
+    if (results->len == 0)
+      break;
+  }
+  state = line_state (line, &keep);
+  for (guint i = 0; i < sim->units->len; i++)
+    check_unit (line, state, sim->units->pdata[i], &passed);
+  check_integrity (line);
+  line_sim_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
   tc_init (&argc, &argv);
   g_test_add_func ("/reliability/random-kills", test_random_kills);
+  g_test_add_func ("/reliability/disk-full", test_disk_full);
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "station/cli/cli.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -178,6 +179,9 @@ station_cli_main (int argc, char **argv)
   int idx, sub_argc = 0, rc;
 
   setlocale (LC_ALL, "");
+  /* a write past the file size limit fails (EFBIG, reported as a store or
+   * printer error) instead of killing the station mid-journal */
+  signal (SIGXFSZ, SIG_IGN);
 
   idx = station_cli_find_word (argc, argv);
   if (idx < 0) {

@@ -334,7 +334,8 @@ provision_run (StationCli *cli, int argc, char **argv, GError **error)
   json_builder_set_member_name (b, "elapsed_ms");
   json_builder_add_int_value (b, sum.elapsed_ms);
   json_builder_set_member_name (b, "cancelled");
-  json_builder_add_boolean_value (b, run_error != NULL);
+  json_builder_add_boolean_value (
+      b, g_error_matches (run_error, ENGINE_ERROR, ENGINE_ERROR_CANCELLED));
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   station_cli_print_json (root);

@@ -18,7 +18,13 @@ struct _Engine {
   guint started;         /* units taken (for --count) */
   EngineSummary summary;
   guint slots_running;
+  GError *line_fault; /* why the whole line stopped (engine_line_down), or NULL */
 };
+
+/* engine_line_down: a fault no unit can get past (the store cannot be
+ * written): remembers @why (the first one wins) and cancels the run, so
+ * every slot stops after its current step and leaves its unit in place. */
+void engine_line_down (Engine *e, const char *why);
 
 /* Failure codes (README.md "Failure codes").  The unit is at fault: */
 #define FAIL_BAD_DEVICE_ID       "bad-device-id"

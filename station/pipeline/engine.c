@@ -288,10 +288,24 @@ engine_free (Engine *e)
   if (e == NULL)
     return;
   g_clear_pointer (&e->in_flight, g_hash_table_unref);
+  g_clear_error (&e->line_fault);
   g_mutex_clear (&e->lock);
   g_free (e->batch_id);
   g_free (e->station);
   g_free (e);
+}
+
+void
+engine_line_down (Engine *e, const char *why)
+{
+  g_mutex_lock (&e->lock);
+  if (e->line_fault == NULL)
+    e->line_fault = g_error_new (ENGINE_ERROR, ENGINE_ERROR_LINE_DOWN,
+                                 "the line stopped: %s; units stay in their slots and resume "
+                                 "with the next run",
+                                 why);
+  g_mutex_unlock (&e->lock);
+  g_cancellable_cancel (e->cancellable);
 }
 
 gboolean
@@ -330,6 +344,11 @@ engine_run (Engine *e, GCancellable *cancellable, EngineSummary *summary, GError
   if (summary != NULL)
     *summary = e->summary;
   g_clear_pointer (&e->context, g_main_context_unref);
+  if (e->line_fault != NULL) {
+    g_clear_object (&e->cancellable);
+    g_propagate_error (error, g_steal_pointer (&e->line_fault));
+    return FALSE;
+  }
   if (g_cancellable_is_cancelled (e->cancellable)) {
     g_clear_object (&e->cancellable);
     g_set_error (error, ENGINE_ERROR, ENGINE_ERROR_CANCELLED,

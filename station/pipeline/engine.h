@@ -27,6 +27,8 @@ GQuark engine_error_quark (void);
 typedef enum {
   ENGINE_ERROR_SETUP,     /* the batch, recipe or fixture does not allow a run */
   ENGINE_ERROR_CANCELLED, /* stopped by the operator */
+  ENGINE_ERROR_LINE_DOWN, /* the store could not be written: the run stopped, units
+                             stay in their slots for the next run */
 } EngineError;
 
 /* How a unit ended (CONTRACT.md section 2 "provision"). */

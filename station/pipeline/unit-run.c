@@ -455,8 +455,14 @@ unit_run (Engine *e, guint slot, const char *device_id)
 finish:
   if (result != ENGINE_RESULT_PASSED) {
     /* a unit stopped by the operator stays in its slot, powered off, for
-     * the next run to resume; an ejected one would leave with the feeder */
-    gboolean stopped = g_strcmp0 (u.failure_code, ERR_CANCELLED) == 0;
+     * the next run to resume; an ejected one would leave with the feeder.
+     * A store that cannot be written stops the whole line the same way:
+     * every unit after it would end the same, and its journal is the
+     * truth a restart resumes from. */
+    gboolean line_down = g_strcmp0 (u.failure_code, ERR_STORE) == 0;
+    gboolean stopped = line_down || g_strcmp0 (u.failure_code, ERR_CANCELLED) == 0;
+    if (line_down)
+      engine_line_down (e, u.detail);
     wind_down (&u, stopped ? FIXTURE_LED_OFF : FIXTURE_LED_FAIL, !stopped);
     record_end (&u, result == ENGINE_RESULT_FAILED ? STORE_UNIT_FAILED : STORE_UNIT_ERROR);
   } else {

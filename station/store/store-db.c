@@ -4,6 +4,7 @@
 
 #include "station/store/store-db.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -28,12 +29,22 @@ set_sqlite_error (StoreDb *db, int rc, const char *what, GError **error)
 {
   const char *msg = db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc);
   int primary = rc & 0xff;
+  int sys = db->handle ? sqlite3_system_errno (db->handle) : 0;
+
+  /* a write that failed (SQLite reports a write refused for want of space,
+   * a quota or a file size limit as SQLITE_IOERR_WRITE, its errno often
+   * lost by then) is taken for a full disk: the likely cause, and the
+   * advice is the same */
+  if (rc == SQLITE_IOERR_WRITE
+      || (primary == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT || sys == EFBIG)))
+    primary = SQLITE_FULL;
 
   switch (primary) {
   case SQLITE_FULL:
     g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_FULL,
-                 "%s: the disk is full (%s); free space and retry, nothing was written", db->path,
-                 msg);
+                 "%s: the disk is full or refuses writes (%s%s%s); free space and retry, "
+                 "nothing was written",
+                 db->path, msg, sys != 0 ? ": " : "", sys != 0 ? g_strerror (sys) : "");
     break;
   case SQLITE_READONLY:
     g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_READONLY,

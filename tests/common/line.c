@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "tests/common/test-common.h"
 
@@ -18,6 +19,16 @@ static void
 die_with_parent (gpointer data)
 {
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* die_with_parent + RLIMIT_FSIZE of *@data bytes: a disk that fills up */
+static void
+limit_file_size (gpointer data)
+{
+  struct rlimit rl = { .rlim_cur = *(guint64 *)data, .rlim_max = *(guint64 *)data };
+
+  die_with_parent (NULL);
+  setrlimit (RLIMIT_FSIZE, &rl);
 }
 
 static GSubprocessLauncher *
@@ -438,6 +449,9 @@ line_provision_start (Line *l, LineSim *sim, const char *batch, const char *cras
   g_ptr_array_add (argv, NULL);
   if (crash_at != NULL)
     g_subprocess_launcher_setenv (launcher, "STATION_CRASH_AT", crash_at, TRUE);
+  if (l->fsize_limit > 0)
+    g_subprocess_launcher_set_child_setup (
+        launcher, limit_file_size, g_memdup2 (&l->fsize_limit, sizeof l->fsize_limit), g_free);
   return run_spawn (launcher, err, (const char *const *)argv->pdata);
 }
 

@@ -49,8 +49,9 @@ typedef struct {
   char *labels; /* directory of the file printer */
   char *recipe;
   char *config;
-  guint runs;        /* provision runs so far (names their stderr files) */
-  LineRun *registry; /* a `station-cli registry` sharing the store, or NULL */
+  guint runs;          /* provision runs so far (names their stderr files) */
+  LineRun *registry;   /* a `station-cli registry` sharing the store, or NULL */
+  guint64 fsize_limit; /* > 0: provision runs get RLIMIT_FSIZE of that many bytes */
 } Line;
 
 /* A running fixture-sim. */
