@@ -689,8 +689,7 @@ step_release (Unit *u)
     return unit_outcome_for_error (u, error);
   /* the record is closed before release is journaled done: the unit has
    * left the slot, so no later run would be presented it to close it */
-  if (!store_unit_set_state (STORE (u), u->device_id, STORE_UNIT_PASSED, NULL, &error)
-      || !store_unit_set_slot (STORE (u), u->device_id, u->e->station, -1, &error))
+  if (!store_unit_finish (STORE (u), u->device_id, STORE_UNIT_PASSED, NULL, u->e->station, &error))
     return unit_outcome_for_error (u, error);
   set_detail (u, "passed: LED green, unit released");
   return STEP_OK;
