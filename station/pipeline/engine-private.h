@@ -42,6 +42,7 @@ struct _Engine {
 #define FAIL_SIM_UNKNOWN         "sim-unknown"
 #define FAIL_SIM_TERMINATED      "sim-terminated"
 #define FAIL_SIM_SUSPENDED       "sim-suspended"
+#define FAIL_PLAN_NO_STANDBY     "plan-no-standby"
 #define FAIL_ATTACH_TIMEOUT      "attach-timeout"
 #define FAIL_ATTACH_DENIED       "attach-denied"
 #define FAIL_WEAK_SIGNAL         "weak-signal"
