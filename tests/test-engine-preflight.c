@@ -222,6 +222,82 @@ test_plan_d (void)
   line_sim_stop (sim);
 }
 
+/* An order of @n SIMs of @plan, shipped and registered; returns its ID. */
+static char *
+ship_order (Line *line, guint n, const char *plan)
+{
+  g_autofree char *quote = g_strdup_printf (
+      "{\"orderItemList\":[{\"productCode\":\"4573326590013\",\"quantity\":%u}]}", n);
+  g_autoptr (Reply) r = NULL;
+  g_autofree char *ship = NULL;
+  char *order_id;
+
+  ec_auth (line->emu);
+  r = ec_call (line->emu, "POST", "/v1/orders", quote, NULL);
+  g_assert_cmpuint (r->status, ==, 201);
+  order_id = g_strdup (reply_str (r, "orderId"));
+  g_clear_pointer (&r, reply_free);
+  r = ec_callf (line->emu, "PUT", NULL, "/v1/orders/%s/confirm", order_id);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_clear_pointer (&r, reply_free);
+  ship = g_strdup_printf (
+      "{\"orderId\":\"%s\",\"operatorId\":\"OP0012345678\",\"subscription\":\"%s\"}", order_id,
+      plan);
+  r = ec_call (line->emu, "POST", "/v1/sandbox/orders/ship", ship, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_clear_pointer (&r, reply_free);
+  /* received: the SIMs become the operator's subscribers */
+  r = ec_callf (line->emu, "POST", NULL, "/v1/orders/%s/subscribers/register", order_id);
+  g_assert_cmpuint (r->status, ==, 204);
+  return order_id;
+}
+
+/* batch import --order-id: a warning on stderr and "no_standby" in the
+ * summary when the order's SIMs cannot be parked; none for plan01s. */
+static void
+test_order_warning (void)
+{
+  g_autoptr (Line) line = line_new ();
+  const struct {
+    const char *plan, *batch;
+    gint64 no_standby;
+  } cases[] = { { "plan-D", "ORD-D", 3 }, { "plan01s", "ORD-S", 0 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *order_id = ship_order (line, 3, cases[i].plan);
+    g_autofree char *cli = tc_build_path ("station/station-cli");
+    g_autofree char *out = NULL, *err = NULL;
+    const char *argv[]
+        = { cli,      "--db",    line->db,       "--api-url",  line->api_url, "batch",
+            "import", "--batch", cases[i].batch, "--order-id", order_id,      NULL };
+    g_autoptr (JsonParser) p = json_parser_new ();
+    g_autoptr (GError) error = NULL;
+    JsonObject *sum, *plans;
+    int rc;
+
+    g_setenv ("SORACOM_AUTH_KEY_ID", EC_AUTH_KEY_ID, TRUE);
+    g_setenv ("SORACOM_AUTH_KEY", EC_AUTH_KEY, TRUE);
+    rc = tc_run (argv, &out, &err, 30000);
+    g_unsetenv ("SORACOM_AUTH_KEY_ID");
+    g_unsetenv ("SORACOM_AUTH_KEY");
+    g_test_message ("%s: stderr: %s", cases[i].plan, err);
+    g_assert_cmpint (rc, ==, 0);
+    g_assert_true (json_parser_load_from_data (p, out, -1, &error));
+    g_assert_no_error (error);
+    sum = json_node_get_object (json_parser_get_root (p));
+    g_assert_cmpint (json_object_get_int_member (sum, "sims"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (sum, "no_standby"), ==, cases[i].no_standby);
+    plans = json_object_get_object_member (sum, "plans");
+    g_assert_cmpint (json_object_get_int_member (plans, cases[i].plan), ==, 3);
+    if (cases[i].no_standby > 0) {
+      g_assert_nonnull (strstr (err, "station-cli: batch import: warning: 3 of the 3 SIMs"));
+      g_assert_nonnull (strstr (err, "plan-no-standby"));
+    } else {
+      g_assert_cmpstr (err, ==, "");
+    }
+  }
+}
+
 /* ---- a unit stopped before its scan (in process) ------------------------ */
 
 typedef struct {
@@ -341,6 +417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/preflight/wrong-credentials", test_wrong_credentials);
   g_test_add_func ("/engine/preflight/store-cannot-write", test_store_cannot_write);
   g_test_add_func ("/engine/plan/plan-d-no-standby", test_plan_d);
+  g_test_add_func ("/engine/plan/order-warning", test_order_warning);
   g_test_add_func ("/engine/cancel/before-scan", test_cancel_before_scan);
   return g_test_run ();
 }
