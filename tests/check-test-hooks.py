@@ -10,15 +10,35 @@ Arguments: PRODUCT_OBJECT STATION_LIB TEST_HOOKS
   exactly when TEST_HOOKS is "true" (so the check above is not vacuous:
   the same source does compile the hook in when asked).
 """
+import os
+import subprocess
 import sys
 
 MARKS = [b'STATION_CRASH_AT']
 
 
-def has_hook(path):
+def objects(path):
+    """The files holding the archive's code: meson's static libraries are
+    thin archives, which only name their object files."""
+    path = os.path.abspath(path)
     with open(path, 'rb') as f:
-        data = f.read()
-    return any(m in data for m in MARKS)
+        thin = f.read(8) == b'!<thin>\n'
+    if not thin:
+        return [path]
+    names = subprocess.run(['ar', 't', path], check=True, capture_output=True,
+                           text=True).stdout.split('\n')
+    return [n for n in names if n]
+
+
+def has_hook(path):
+    found = False
+    members = objects(path)
+    assert members, 'no object in ' + path
+    for member in members:
+        with open(member, 'rb') as f:
+            data = f.read()
+        found = found or any(m in data for m in MARKS)
+    return found
 
 
 product, station_lib, hooks = sys.argv[1], sys.argv[2], sys.argv[3] == 'true'
