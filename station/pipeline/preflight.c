@@ -7,6 +7,7 @@
 
 #include "drivers/printer/printer.h"
 #include "labels/label.h"
+#include "station/cloud/cloud-error.h"
 
 G_DEFINE_QUARK (station_preflight_error_quark, station_preflight_error)
 
@@ -112,8 +113,13 @@ check_credentials (StationLine *line, GCancellable *cancellable, GError **error)
 
   if (cloud_client_authenticate (line->cloud, cancellable, &local))
     return TRUE;
-  what = g_strdup_printf ("the SORACOM credentials do not authenticate at %s",
-                          cloud_client_get_base_url (line->cloud));
+  if (g_error_matches (local, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_AUTH)
+      || g_error_matches (local, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_FORBIDDEN))
+    what = g_strdup_printf ("the SORACOM credentials do not authenticate at %s",
+                            cloud_client_get_base_url (line->cloud));
+  else
+    what = g_strdup_printf ("the credentials could not be checked with the SORACOM API at %s",
+                            cloud_client_get_base_url (line->cloud));
   return fail (error, local, what);
 }
 
