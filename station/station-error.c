@@ -4,6 +4,7 @@
 #include "station/station-error.h"
 
 #include "station/pipeline/engine.h"
+#include "station/pipeline/preflight.h"
 #include "station/pipeline/recipe.h"
 #include "station/report/report.h"
 
@@ -135,6 +136,8 @@ static const ExitRow exit_rows[] = {
   { g_io_error_quark, STATION_EXIT_STORE, NULL },
   /* recipes and the engine's set-up are usage problems; a cancelled run is 1 */
   { recipe_error_quark, STATION_EXIT_USAGE, NULL },
+  /* the preflight's own checks (the others keep their module's error) */
+  { station_preflight_error_quark, STATION_EXIT_DEVICE, NULL },
   { engine_error_quark, STATION_EXIT_USAGE, engine_code_exit },
   /* reports: an unknown format is usage, a file that cannot be written 5 */
   { report_error_quark, STATION_EXIT_STORE, report_code_exit },

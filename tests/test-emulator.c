@@ -309,18 +309,40 @@ test_standby_online (void)
   ec_stop (e);
 }
 
+/* SORACOM's plans and standby: plan01s, plan01s-low_data_volume, planX3,
+ * planP1 take it; plan-D, plan-K, plan-DU, plan-KM1 refuse it (400
+ * SEM0022) and the SIM stays as it was. */
 static void
 test_plan_without_standby (void)
 {
+  static const struct {
+    const char *plan;
+    gboolean standby;
+  } plans[] = {
+    { "plan01s", TRUE },  { "plan01s-low_data_volume", TRUE },
+    { "planX3", TRUE },   { "planP1", TRUE },
+    { "plan-D", FALSE },  { "plan-K", FALSE },
+    { "plan-DU", FALSE }, { "plan-KM1", FALSE },
+  };
   Emu *e = ec_start (NULL);
-  g_autofree char *imsi = ec_insert (e, 7, ",\"subscription\":\"plan-D\"");
-  g_autoptr (Reply) r = NULL;
 
   ec_auth (e);
-  r = ec_callf (e, "POST", NULL, "/v1/subscribers/%s/set_to_standby", imsi);
-  g_assert_cmpuint (r->status, ==, 400);
-  g_assert_cmpstr (reply_error_code (r), ==, "SEM0022");
-  assert_status (e, imsi, "ready");
+  for (guint i = 0; i < G_N_ELEMENTS (plans); i++) {
+    g_autofree char *extra = g_strdup_printf (",\"subscription\":\"%s\"", plans[i].plan);
+    g_autofree char *imsi = ec_insert (e, 7 + i, extra);
+    g_autoptr (Reply) r = ec_callf (e, "POST", NULL, "/v1/subscribers/%s/set_to_standby", imsi);
+
+    g_test_message ("%s: set_to_standby %u", plans[i].plan, r->status);
+    if (plans[i].standby) {
+      g_assert_cmpuint (r->status, ==, 200);
+      g_assert_cmpstr (reply_str (r, "subscription"), ==, plans[i].plan);
+      assert_status (e, imsi, "standby");
+    } else {
+      g_assert_cmpuint (r->status, ==, 400);
+      g_assert_cmpstr (reply_error_code (r), ==, "SEM0022");
+      assert_status (e, imsi, "ready");
+    }
+  }
   ec_stop (e);
 }
 

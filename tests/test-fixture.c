@@ -276,9 +276,49 @@ check_unit (SimUnitSpec *u)
   g_assert_true (identity_imei_check (u->imei, NULL));
   g_assert_true (identity_imsi_check (u->imsi, NULL));
   g_assert_true (identity_iccid_check (u->iccid, NULL));
-  g_assert_true (g_str_has_prefix (u->imsi, "44010"));
-  g_assert_true (g_str_has_prefix (u->iccid, "8981"));
+  /* the default plan01s: SORACOM's global IMSIs and ICCIDs */
+  g_assert_cmpstr (u->plan, ==, "plan01s");
+  g_assert_true (g_str_has_prefix (u->imsi, "295050"));
+  g_assert_true (g_str_has_prefix (u->iccid, "8942310"));
+  g_assert_cmpuint (strlen (u->imsi), ==, 15);
   g_assert_cmpuint (strlen (u->iccid), ==, 19);
+  g_assert_true (u->roaming); /* a plan01s SIM roams in Japan */
+}
+
+/* The simulator's IMSIs and ICCIDs follow the plan of the SIM. */
+static void
+test_generate_plans (void)
+{
+  const struct {
+    const char *plan, *imsi, *iccid;
+    gboolean roaming;
+  } cases[] = {
+    { "plan01s", "295050", "8942310", TRUE },  { "planX3", "295050", "8942310", TRUE },
+    { "planP1", "295050", "8942310", TRUE },   { "plan-D", "44010", "8981100", FALSE },
+    { "plan-DU", "44010", "8981100", FALSE },  { "plan-K", "44051", "8981300", FALSE },
+    { "plan-KM1", "44051", "8981300", FALSE },
+  };
+  g_autoptr (GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+    g_autoptr (GPtrArray) units = sim_units_generate_plan (4, NULL, cases[i].plan, rand);
+
+    g_assert_true (sim_plan_check (cases[i].plan, NULL));
+    for (guint k = 0; k < units->len; k++) {
+      SimUnitSpec *u = units->pdata[k];
+      g_assert_cmpstr (u->plan, ==, cases[i].plan);
+      g_assert_true (identity_imsi_check (u->imsi, NULL));
+      g_assert_true (identity_iccid_check (u->iccid, NULL));
+      g_assert_cmpuint (strlen (u->imsi), ==, 15);
+      g_assert_true (g_str_has_prefix (u->imsi, cases[i].imsi));
+      g_assert_true (g_str_has_prefix (u->iccid, cases[i].iccid));
+      g_assert_cmpint (u->roaming, ==, cases[i].roaming);
+    }
+  }
+  g_assert_false (sim_plan_check ("plan-Z", &error));
+  g_assert_error (error, SIM_ERROR, SIM_ERROR_PLAN);
+  g_assert_nonnull (strstr (error->message, "plan-Z"));
 }
 
 static void
@@ -414,6 +454,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fixture/manual", test_manual);
   g_test_add_func ("/fixture/event-timeout", test_event_timeout);
   g_test_add_func ("/fixture/sim/generate", test_generate);
+  g_test_add_func ("/fixture/sim/generate-plans", test_generate_plans);
   g_test_add_func ("/fixture/sim/manifests", test_manifests);
   g_test_add_func ("/fixture/sim/fault-specs", test_fault_specs);
   return g_test_run ();

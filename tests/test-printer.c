@@ -153,6 +153,8 @@ test_file_driver (void)
   g_autofree char *second = g_build_filename (dir, "TRK-1-1.zpl", NULL);
   g_autofree char *content = NULL;
   g_autoptr (Printer) gone = NULL;
+  g_autoptr (Printer) made = NULL;
+  g_autofree char *gone_uri = NULL, *made_uri = NULL, *made_file = NULL, *prefix = NULL;
 
   g_assert_no_error (error);
   g_assert_true (printer_check (p, NULL, &error));
@@ -164,11 +166,31 @@ test_file_driver (void)
                    g_bytes_get_size (data));
   g_assert_true (g_file_test (first, G_FILE_TEST_IS_REGULAR));
 
-  gone = printer_open ("file:/nonexistent-folder", &error);
+  /* a folder that cannot exist (its path goes through a file): refused
+   * even as root, whom file modes do not stop */
+  gone_uri = g_strdup_printf ("file:%s/sub", first);
+  gone = printer_open (gone_uri, &error);
   g_assert_no_error (error);
+  g_assert_false (printer_check (gone, NULL, &error));
+  g_assert_error (error, PRINTER_ERROR, PRINTER_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "Not a directory"));
+  g_clear_error (&error);
   g_assert_false (printer_print (gone, &job, NULL, &error));
   g_assert_error (error, PRINTER_ERROR, PRINTER_ERROR_IO);
-  g_assert_true (g_str_has_prefix (error->message, "printer 'file:/nonexistent-folder': "));
+  prefix = g_strdup_printf ("printer '%s': ", gone_uri);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+  g_clear_error (&error);
+
+  /* a missing folder is made by the check, and takes the labels */
+  made_uri = g_strdup_printf ("file:%s/new/labels?format=zpl", dir);
+  made = printer_open (made_uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (printer_check (made, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (printer_print (made, &job, NULL, &error));
+  g_assert_no_error (error);
+  made_file = g_build_filename (dir, "new", "labels", "TRK-1.zpl", NULL);
+  g_assert_true (g_file_test (made_file, G_FILE_TEST_IS_REGULAR));
 }
 
 typedef struct {

@@ -584,6 +584,68 @@ test_lookup_plans (Fixture *f, gconstpointer data)
   }
 }
 
+/* A unit's end (state, failure code, slot left) is one write: when the
+ * slot part is refused, the state is not written either. */
+static void
+test_unit_finish (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StoreUnit) made = make_unit (f, "FIN-1");
+  g_autoptr (StoreUnit) after = NULL;
+  g_autoptr (StoreUnit) done = NULL;
+  StoreDb *db = store_get_db (f->store, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (store_unit_set_state (f->store, "FIN-1", STORE_UNIT_RUNNING, NULL, &error));
+  g_assert_true (store_unit_set_slot (f->store, "FIN-1", "st-1", 3, &error));
+  g_assert_no_error (error);
+  /* this connection refuses to take a unit out of its slot */
+  g_assert_true (
+      store_db_exec (db,
+                     "CREATE TEMP TRIGGER keep_slot BEFORE UPDATE OF slot ON units "
+                     "WHEN NEW.slot IS NULL BEGIN SELECT RAISE (ABORT, 'slot kept'); END",
+                     &error));
+  g_assert_no_error (error);
+  g_assert_false (
+      store_unit_finish (f->store, "FIN-1", STORE_UNIT_FAILED, "weak-signal", "st-2", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  after = store_unit_get (f->store, "FIN-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->state, ==, STORE_UNIT_RUNNING);
+  g_assert_null (after->failure_code);
+  g_assert_cmpint (after->slot, ==, 3);
+
+  g_assert_true (store_db_exec (db, "DROP TRIGGER keep_slot", &error));
+  g_assert_true (
+      store_unit_finish (f->store, "FIN-1", STORE_UNIT_FAILED, "weak-signal", "st-2", &error));
+  g_assert_no_error (error);
+  done = store_unit_get (f->store, "FIN-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (done->state, ==, STORE_UNIT_FAILED);
+  g_assert_cmpstr (done->failure_code, ==, "weak-signal");
+  g_assert_cmpint (done->slot, ==, -1);
+  g_assert_cmpstr (done->station, ==, "st-2");
+  g_assert_false (store_unit_finish (f->store, "NOPE-1", STORE_UNIT_PASSED, NULL, "st-2", &error));
+  g_assert_error (error, STATION_STORE_ERROR, STORE_ERROR_NOT_FOUND);
+}
+
+/* The preflight's write check: a store that takes writes passes it; one
+ * opened read-only fails it as read-only. */
+static void
+test_check_writable (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Store) ro = NULL;
+
+  g_assert_true (store_check_writable (f->store, &error));
+  g_assert_no_error (error);
+  ro = store_open (f->path, STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_false (store_check_writable (ro, &error));
+  g_assert_error (error, STATION_STORE_ERROR, STORE_ERROR_READONLY);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -599,6 +661,8 @@ main (int argc, char **argv)
   ADD ("/store/lookup/index-plans", test_lookup_plans);
   ADD ("/store/site/stations-operators", test_sites);
   ADD ("/store/transaction/outer", test_outer_transaction);
+  ADD ("/store/unit/finish-one-transaction", test_unit_finish);
+  ADD ("/store/check-writable", test_check_writable);
 #undef ADD
   return g_test_run ();
 }

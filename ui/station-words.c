@@ -66,6 +66,7 @@ static const Word failures[] = {
   { "sim-unknown", N_ ("SORACOM does not know this SIM") },
   { "sim-terminated", N_ ("The SIM is terminated") },
   { "sim-suspended", N_ ("The SIM is suspended") },
+  { "plan-no-standby", N_ ("The SIM's plan cannot be parked in standby: use another SIM") },
   { "attach-timeout", N_ ("The unit did not attach to the network in time") },
   { "attach-denied", N_ ("The network refused the unit") },
   { "weak-signal", N_ ("The signal is too weak") },

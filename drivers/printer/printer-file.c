@@ -39,15 +39,32 @@ file_open (const char *location, PrinterParams *params, GError **error)
   return f;
 }
 
+/* file_check: the folder exists (made when missing) and takes a file: a
+ * real write, so root (whom access() lets through) and read-only file
+ * systems are told too. */
 static gboolean
 file_check (gpointer handle, GCancellable *cancellable, GError **error)
 {
   FilePrinter *f = handle;
+  g_autofree char *probe = g_build_filename (f->dir, ".printer-check-XXXXXX", NULL);
+  int fd;
 
-  if (!g_file_test (f->dir, G_FILE_TEST_IS_DIR) || access (f->dir, W_OK) != 0) {
-    g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_IO, "%s: not a writable folder", f->dir);
+  if (g_mkdir_with_parents (f->dir, 0755) != 0 || !g_file_test (f->dir, G_FILE_TEST_IS_DIR)) {
+    int e = errno;
+    g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_IO,
+                 "%s: not a folder and cannot be made one (%s): give a writable folder", f->dir,
+                 g_strerror (e));
     return FALSE;
   }
+  fd = g_mkstemp (probe);
+  if (fd < 0) {
+    int e = errno;
+    g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_IO,
+                 "%s: not a writable folder (%s): give a writable folder", f->dir, g_strerror (e));
+    return FALSE;
+  }
+  close (fd);
+  g_unlink (probe);
   return TRUE;
 }
 

@@ -3,6 +3,7 @@
  * msisdn). */
 #define G_LOG_DOMAIN "station-cli"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "drivers/identity.h"
@@ -18,8 +19,35 @@ check_batch_id (const char *id, GError **error)
   return identity_code_check ("batch ID", id, error);
 }
 
+/* count_plans: the subscription (plan) of each ordered SIM, counted in
+ * @plans (name -> count); a SIM the API does not show (not yet
+ * registered to the operator) is counted as "unknown".  Returns how many
+ * are on a plan that cannot be parked in standby. */
+static guint
+count_plans (CloudClient *client, GPtrArray *ordered, GHashTable *plans)
+{
+  guint no_standby = 0;
+
+  for (guint i = 0; i < ordered->len; i++) {
+    CloudOrderedSubscriber *o = g_ptr_array_index (ordered, i);
+    g_autoptr (GError) local = NULL;
+    CloudSubscriber *sub = cloud_client_get_subscriber (client, o->imsi, NULL, &local);
+    const char *plan = sub && sub->subscription ? sub->subscription : "unknown";
+    guint n = GPOINTER_TO_UINT (g_hash_table_lookup (plans, plan));
+
+    if (sub == NULL)
+      g_debug ("order SIM %s: plan not read: %s", o->imsi, local->message);
+    g_hash_table_insert (plans, g_strdup (plan), GUINT_TO_POINTER (n + 1));
+    if (sub != NULL && !cloud_subscription_has_standby (sub->subscription))
+      no_standby++;
+    g_clear_pointer (&sub, cloud_subscriber_free);
+  }
+  return no_standby;
+}
+
 static GPtrArray *
-sims_from_order (StationCli *cli, const char *order_id, GError **error)
+sims_from_order (StationCli *cli, const char *order_id, GHashTable *plans, guint *no_standby,
+                 GError **error)
 {
   g_autofree char *url = station_cli_api_url (cli);
   g_autoptr (GPtrArray) ordered = NULL;
@@ -30,6 +58,8 @@ sims_from_order (StationCli *cli, const char *order_id, GError **error)
   if (client == NULL)
     return NULL;
   ordered = cloud_client_list_ordered_subscribers (client, order_id, NULL, error);
+  if (ordered != NULL)
+    *no_standby = count_plans (client, ordered, plans);
   cloud_client_free (client);
   if (ordered == NULL)
     return NULL;
@@ -64,6 +94,8 @@ import_run (StationCli *cli, int argc, char **argv, GError **error)
   g_autoptr (StoreBatch) batch = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GHashTable) plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint no_standby = 0;
 
   if (!station_cli_parse (cli, "batch import", "", entries, &argc, &argv, error))
     return -1;
@@ -79,9 +111,18 @@ import_run (StationCli *cli, int argc, char **argv, GError **error)
   if (!check_batch_id (batch_id, error))
     return -1;
 
-  sims = csv != NULL ? store_sim_csv_load (csv, error) : sims_from_order (cli, order_id, error);
+  sims = csv != NULL ? store_sim_csv_load (csv, error)
+                     : sims_from_order (cli, order_id, plans, &no_standby, error);
   if (sims == NULL)
     return -1;
+  /* up front: a recipe that parks units in standby fails these SIMs
+   * plan-no-standby, one by one, on the line */
+  if (no_standby > 0)
+    fprintf (stderr,
+             "station-cli: batch import: warning: %u of the %u SIMs of order %s are on a plan "
+             "that cannot be parked in standby (plan-D, plan-DU, plan-K, plan-K2, plan-KM1): "
+             "provision them with a recipe without standby, or they fail plan-no-standby\n",
+             no_standby, sims->len, order_id);
 
   store = store_open_from_config (cli->config, STORE_OPEN_DEFAULT, error);
   if (store == NULL)
@@ -104,6 +145,22 @@ import_run (StationCli *cli, int argc, char **argv, GError **error)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "sims");
   json_builder_add_int_value (b, sims->len);
+  if (order_id != NULL) {
+    GHashTableIter it;
+    gpointer k, v;
+
+    /* the SIMs' plans, and how many of them cannot be parked in standby */
+    json_builder_set_member_name (b, "plans");
+    json_builder_begin_object (b);
+    g_hash_table_iter_init (&it, plans);
+    while (g_hash_table_iter_next (&it, &k, &v)) {
+      json_builder_set_member_name (b, k);
+      json_builder_add_int_value (b, GPOINTER_TO_UINT (v));
+    }
+    json_builder_end_object (b);
+    json_builder_set_member_name (b, "no_standby");
+    json_builder_add_int_value (b, no_standby);
+  }
   json_builder_set_member_name (b, "db");
   json_builder_add_string_value (b, store_get_path (store));
   json_builder_end_object (b);

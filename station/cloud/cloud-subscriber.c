@@ -376,3 +376,15 @@ cloud_sandbox_subscriber_free (CloudSandboxSubscriber *sub)
   g_clear_pointer (&sub->raw, json_node_unref);
   g_free (sub);
 }
+
+gboolean
+cloud_subscription_has_standby (const char *subscription)
+{
+  /* SORACOM's SIM status table: standby is not offered on these plans */
+  static const char *const without[] = { "plan-D", "plan-DU", "plan-K", "plan-K2", "plan-KM1" };
+
+  for (gsize i = 0; subscription != NULL && i < G_N_ELEMENTS (without); i++)
+    if (g_ascii_strcasecmp (subscription, without[i]) == 0)
+      return FALSE;
+  return TRUE;
+}

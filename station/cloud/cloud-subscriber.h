@@ -57,6 +57,13 @@ void cloud_subscriber_free (CloudSubscriber *sub);
 /* cloud_subscriber_get_tag: the value of tag @name, or NULL. */
 const char *cloud_subscriber_get_tag (const CloudSubscriber *sub, const char *name);
 
+/* cloud_subscription_has_standby: FALSE for the SORACOM subscriptions
+ * (plans) whose SIMs cannot be set to standby (plan-D, plan-DU, plan-K,
+ * plan-K2, plan-KM1: SORACOM answers 400 to set_to_standby); TRUE for the
+ * others (plan01s, plan01s-low_data_volume, planP1, planX3, ... and a NULL
+ * or unknown name, which the API decides). */
+gboolean cloud_subscription_has_standby (const char *subscription);
+
 /* One ordered SIM (OrderedSubscriber of listOrderedSubscribers). */
 typedef struct {
   char *imsi;

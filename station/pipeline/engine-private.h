@@ -48,6 +48,7 @@ void engine_line_down (Engine *e, const char *why);
 #define FAIL_SIM_UNKNOWN         "sim-unknown"
 #define FAIL_SIM_TERMINATED      "sim-terminated"
 #define FAIL_SIM_SUSPENDED       "sim-suspended"
+#define FAIL_PLAN_NO_STANDBY     "plan-no-standby"
 #define FAIL_ATTACH_TIMEOUT      "attach-timeout"
 #define FAIL_ATTACH_DENIED       "attach-denied"
 #define FAIL_WEAK_SIGNAL         "weak-signal"

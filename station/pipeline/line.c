@@ -9,6 +9,7 @@
 
 #include "drivers/identity.h"
 #include "drivers/printer/printer.h"
+#include "station/pipeline/preflight.h"
 #include "station/pipeline/unit-steps.h"
 #include "station/station-error.h"
 
@@ -46,13 +47,16 @@ root_url (const char *api_url)
 static char *
 default_printer (StationConfig *config, Store *store)
 {
+  g_autofree char *folder = NULL;
   g_autofree char *dir = NULL;
   char *uri = station_config_get_string (config, "printer", "uri", NULL);
 
   if (uri != NULL)
     return uri;
-  dir = g_build_filename (store_get_path (store), "..", "labels", NULL);
-  g_mkdir_with_parents (dir, 0755); /* a missing folder is reported by the printer */
+  /* the folder holding the store file, not a path through the file */
+  folder = g_path_get_dirname (store_get_path (store));
+  dir = g_build_filename (folder, "labels", NULL);
+  g_mkdir_with_parents (dir, 0755); /* a folder that cannot be made fails the preflight */
   return g_strdup_printf ("file:%s", dir);
 }
 
@@ -126,6 +130,10 @@ station_line_open (StationConfig *config, const StationLineOptions *o, GCancella
 
   line->cloud = cloud_client_new_from_config (config, o->api_url, cancellable, error);
   if (line->cloud == NULL)
+    return NULL;
+  /* before the fixture powers anything and before any API call changes
+   * anything: what would fail every unit the same way stops the run here */
+  if (!station_preflight_run (line, cancellable, error))
     return NULL;
   line->api_root = root_url (o->api_url ? o->api_url : cloud_client_get_base_url (line->cloud));
   fopts.api_url = line->api_root;

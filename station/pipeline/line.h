@@ -27,7 +27,7 @@ typedef struct {
   const char *fixture_uri;         /* required */
   const char *api_url;             /* SORACOM API base (with /v1) */
   const char *recipe_path;         /* NULL: [station] recipe, else recipes/default.ini */
-  const char *printer_uri;         /* NULL: [printer] uri, else file:<store's folder>/../labels */
+  const char *printer_uri;         /* NULL: [printer] uri, else file:<store's folder>/labels */
   const char *template_name;       /* NULL: the recipe's label template */
   const char *station;             /* NULL: [station] name, else the host name */
   const char *registry_listen;     /* HOST:PORT: run the Beam receiver in this process */
@@ -61,7 +61,8 @@ gboolean station_line_options_check (const StationLineOptions *options, GError *
 
 /* station_line_open: opens every piece of the line in the order provision
  * always did (store, recipe, printer and template, registry, API client,
- * fixture); blocks (file, network and serial I/O), so call it from a worker
+ * fixture), with the preflight checks (preflight.h) before the fixture;
+ * blocks (file, network and serial I/O), so call it from a worker
  * thread in a GUI.  @cancellable is kept by the fixture and the API client
  * for their lifetime: cancel it only to close the line, not to stop one
  * run.  NULL with the error of the first piece that failed (nothing is

@@ -180,8 +180,10 @@ unit_wait (Unit *u, guint ms)
   return FALSE;
 }
 
-/* Test hook: STATION_CRASH_AT=<step>:<intent|done> kills the process with
- * SIGKILL right after that journal write, as a power cut would. */
+#ifdef STATION_TEST_HOOKS
+/* Test hook (compiled with -Dtest_hooks=true only, see meson_options.txt):
+ * STATION_CRASH_AT=<step>:<intent|done> kills the process with SIGKILL
+ * right after that journal write, as a power cut would. */
 static void
 crash_point (const char *step, const char *when)
 {
@@ -196,6 +198,13 @@ crash_point (const char *step, const char *when)
     raise (SIGKILL);
   }
 }
+#else
+/* a product build: no way to kill the station from its environment */
+static void
+crash_point (const char *step, const char *when)
+{
+}
+#endif
 
 static void
 emit_step (Unit *u, EngineEventKind kind, const char *step, EngineResult result, gint64 elapsed_ms)
@@ -388,10 +397,15 @@ record_end (Unit *u, StoreUnitState state)
 
   if (u->foreign)
     return;
-  if (!store_unit_set_state (u->e->opts.store, u->device_id, state,
-                             state == STORE_UNIT_PASSED ? NULL : u->failure_code, &error)
-      || !store_unit_set_slot (u->e->opts.store, u->device_id, u->e->station, -1, &error))
-    g_warning ("%s: final state not stored: %s", u->device_id, error->message);
+  if (!store_unit_finish (u->e->opts.store, u->device_id, state,
+                          state == STORE_UNIT_PASSED ? NULL : u->failure_code, u->e->station,
+                          &error)) {
+    /* a unit stopped before its scan has no record to close */
+    if (g_error_matches (error, STATION_STORE_ERROR, STORE_ERROR_NOT_FOUND))
+      g_debug ("%s: no record to close: %s", u->device_id, error->message);
+    else
+      g_warning ("%s: final state not stored: %s", u->device_id, error->message);
+  }
 }
 
 EngineResult
@@ -402,6 +416,7 @@ unit_run (Engine *e, guint slot, const char *device_id)
   gboolean run[32];
   EngineResult result = ENGINE_RESULT_PASSED;
   EngineEvent ev = { 0 };
+  Outcome scan;
 
   g_assert (unit_steps_count <= G_N_ELEMENTS (run));
   u.e = e;
@@ -417,10 +432,11 @@ unit_run (Engine *e, guint slot, const char *device_id)
   engine_emit (e, &ev);
 
   /* scan decides whether the record is ours to write (u.foreign) */
-  if (run_step (&u, &unit_steps[0]) != STEP_OK) {
-    result = u.foreign ? ENGINE_RESULT_FAILED : ENGINE_RESULT_ERROR;
-    if (u.failure_code && !g_str_has_prefix (u.failure_code, "store"))
-      result = ENGINE_RESULT_FAILED;
+  scan = run_step (&u, &unit_steps[0]);
+  if (scan != STEP_OK) {
+    /* the step's outcome says whose fault it is (a unit stopped before
+     * its scan is not failed: it resumes) */
+    result = scan == STEP_FAIL ? ENGINE_RESULT_FAILED : ENGINE_RESULT_ERROR;
     goto finish;
   }
   u.done = journal_done (&u, &error);

@@ -44,6 +44,15 @@ check_status (Unit *u)
   if (u->sub->status_code == CLOUD_SIM_STATUS_SUSPENDED)
     return unit_fail (u, FAIL_SIM_SUSPENDED,
                       "SIM %s is suspended: resolve it in the SORACOM console first", u->imsi);
+  /* before the first change to the SIM: a unit the recipe parks in standby
+   * whose plan cannot be parked would be tagged and locked for nothing */
+  if ((RECIPE (u)->steps & RECIPE_STEP_STANDBY)
+      && !cloud_subscription_has_standby (u->sub->subscription))
+    return unit_fail (u, FAIL_PLAN_NO_STANDBY,
+                      "SIM %s is on %s, which SORACOM cannot put in standby, but recipe %s "
+                      "parks units in standby: use a SIM of a plan with standby (plan01s, "
+                      "planX3, planP1, ...) or a recipe without standby",
+                      u->imsi, u->sub->subscription, RECIPE (u)->name);
   return STEP_OK;
 }
 
@@ -588,7 +597,7 @@ step_standby (Unit *u)
           return unit_fail (u, FAIL_RADIO_OFF_IGNORED,
                             "the device reconnected after radio off; SIM %s stays %s (%s)", u->imsi,
                             u->sub->status, why);
-        /* not the unit's fault: e.g. a plan (plan-D, plan-K) without standby */
+        /* not the unit's fault (plans without standby stop at read_sim) */
         return unit_error_msg (u, ERR_API, "standby refused for SIM %s (%s, offline): %s", u->imsi,
                                u->sub->status, why);
       }
@@ -689,8 +698,7 @@ step_release (Unit *u)
     return unit_outcome_for_error (u, error);
   /* the record is closed before release is journaled done: the unit has
    * left the slot, so no later run would be presented it to close it */
-  if (!store_unit_set_state (STORE (u), u->device_id, STORE_UNIT_PASSED, NULL, &error)
-      || !store_unit_set_slot (STORE (u), u->device_id, u->e->station, -1, &error))
+  if (!store_unit_finish (STORE (u), u->device_id, STORE_UNIT_PASSED, NULL, u->e->station, &error))
     return unit_outcome_for_error (u, error);
   set_detail (u, "passed: LED green, unit released");
   return STEP_OK;

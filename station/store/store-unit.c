@@ -273,6 +273,43 @@ store_unit_set_slot (Store *store, const char *device_id, const char *station, i
                       station, NULL, slot, slot < 0, error);
 }
 
+gboolean
+store_unit_finish (Store *store, const char *device_id, StoreUnitState state,
+                   const char *failure_code, const char *station, GError **error)
+{
+  g_autofree char *id = store_device_id_canonical (device_id, error);
+  StoreDb *db;
+  StoreStmt *st;
+  gboolean ok = FALSE;
+
+  if (id == NULL)
+    return FALSE;
+  db = store_write_begin (store, error);
+  if (db == NULL)
+    return FALSE;
+  st = store_db_prepare (db,
+                         "UPDATE units SET state = ?2, failure_code = ?3, station = ?4, "
+                         "slot = NULL, updated_at = ?5 WHERE device_id = ?1",
+                         error);
+  if (st == NULL)
+    goto out;
+  store_stmt_bind_text (st, 1, id);
+  store_stmt_bind_text (st, 2, store_unit_state_to_string (state));
+  store_stmt_bind_text (st, 3, failure_code);
+  store_stmt_bind_text (st, 4, station);
+  store_stmt_bind_int (st, 5, store_now_ms ());
+  if (!store_stmt_run (st, error))
+    goto out;
+  if (store_db_changes (db) != 1) {
+    store_set_not_found (error, "unit", id);
+    goto out;
+  }
+  ok = TRUE;
+
+out:
+  return store_write_end (db, ok, error);
+}
+
 /* FALSE with a CONFLICT error when @value (of @key) belongs to a unit other
  * than @device_id. */
 static gboolean

@@ -68,6 +68,12 @@ gboolean store_unit_set_state (Store *store, const char *device_id, StoreUnitSta
 gboolean store_unit_set_slot (Store *store, const char *device_id, const char *station, int slot,
                               GError **error);
 
+/* store_unit_finish: the end of a unit's run in one transaction: @state,
+ * @failure_code (NULL clears it) and the slot left (slot NULL, station
+ * @station), so that no reader sees a finished unit still in a slot. */
+gboolean store_unit_finish (Store *store, const char *device_id, StoreUnitState state,
+                            const char *failure_code, const char *station, GError **error);
+
 /* store_unit_claim: binds the identities read from the device (each may be
  * NULL: left as it is) to the unit.  An identity already bound to another
  * unit fails with STORE_ERROR_CONFLICT naming that unit and its batch, and

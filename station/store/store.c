@@ -184,6 +184,22 @@ store_rollback (Store *store)
     store_db_rollback (db);
 }
 
+gboolean
+store_check_writable (Store *store, GError **error)
+{
+  StoreDb *db = store_write_begin (store, error);
+  gint64 version = 0;
+  gboolean ok;
+
+  if (db == NULL)
+    return FALSE;
+  /* a commit that rewrites the header page with what it holds: a real
+   * write to the file (WAL), nothing changed */
+  ok = store_db_get_user_version (db, &version, error)
+       && store_db_set_user_version (db, version, error);
+  return store_write_end (db, ok, error);
+}
+
 StoreDb *
 store_write_begin (Store *store, GError **error)
 {

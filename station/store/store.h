@@ -89,6 +89,13 @@ gboolean store_begin (Store *store, GError **error);
 gboolean store_commit (Store *store, GError **error);
 void store_rollback (Store *store);
 
+/* store_check_writable: commits one real write (the schema version page
+ * rewritten unchanged) on the calling thread's connection, so a store that
+ * opens but cannot be written (read-only, full disk, file size limit,
+ * locked by another writer) is found before any work starts.  FALSE with
+ * the STATION_STORE_ERROR of the failed write. */
+gboolean store_check_writable (Store *store, GError **error);
+
 /* store_now_ms: the current UTC time in milliseconds. */
 gint64 store_now_ms (void);
 

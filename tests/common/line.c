@@ -21,13 +21,17 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-/* die_with_parent + RLIMIT_FSIZE of *@data bytes: a disk that fills up */
+/* A provision run whose files cannot grow past @data bytes: what a full
+ * disk or a quota does to the store, and which root (whom file modes do
+ * not stop) meets too. */
 static void
 limit_file_size (gpointer data)
 {
-  struct rlimit rl = { .rlim_cur = *(guint64 *)data, .rlim_max = *(guint64 *)data };
+  struct rlimit rl = { .rlim_cur = (rlim_t)GPOINTER_TO_SIZE (data),
+                       .rlim_max = (rlim_t)GPOINTER_TO_SIZE (data) };
 
-  die_with_parent (NULL);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  signal (SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG instead */
   setrlimit (RLIMIT_FSIZE, &rl);
 }
 
@@ -432,12 +436,16 @@ line_provision_start (Line *l, LineSim *sim, const char *batch, const char *cras
   g_autoptr (GSubprocessLauncher) launcher = launcher_new (err);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   const char *fixed[]
-      = { cli,         "--db",    l->db,       "--config",  l->config,    "--api-url", l->api_url,
-          "provision", "--batch", batch,       "--fixture", sim->fixture, "--recipe",  l->recipe,
-          "--printer", printer,   "--poll-ms", "50",        "--progress" };
+      = { cli,        "--db",      l->db,       "--config", l->config,   "--api-url",
+          l->api_url, "provision", "--batch",   batch,      "--fixture", sim->fixture,
+          "--recipe", l->recipe,   "--poll-ms", "50",       "--progress" };
 
   for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
     g_ptr_array_add (argv, (char *)fixed[i]);
+  if (!l->default_printer) {
+    g_ptr_array_add (argv, "--printer");
+    g_ptr_array_add (argv, printer);
+  }
   if (l->registry == NULL) {
     g_ptr_array_add (argv, "--registry-listen");
     g_ptr_array_add (argv, listen);
@@ -449,9 +457,11 @@ line_provision_start (Line *l, LineSim *sim, const char *batch, const char *cras
   g_ptr_array_add (argv, NULL);
   if (crash_at != NULL)
     g_subprocess_launcher_setenv (launcher, "STATION_CRASH_AT", crash_at, TRUE);
+  if (l->auth_key != NULL)
+    g_subprocess_launcher_setenv (launcher, "SORACOM_AUTH_KEY", l->auth_key, TRUE);
   if (l->fsize_limit > 0)
-    g_subprocess_launcher_set_child_setup (
-        launcher, limit_file_size, g_memdup2 (&l->fsize_limit, sizeof l->fsize_limit), g_free);
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size,
+                                           GSIZE_TO_POINTER ((gsize)l->fsize_limit), NULL);
   return run_spawn (launcher, err, (const char *const *)argv->pdata);
 }
 

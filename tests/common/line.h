@@ -49,9 +49,12 @@ typedef struct {
   char *labels; /* directory of the file printer */
   char *recipe;
   char *config;
-  guint runs;          /* provision runs so far (names their stderr files) */
-  LineRun *registry;   /* a `station-cli registry` sharing the store, or NULL */
-  guint64 fsize_limit; /* > 0: provision runs get RLIMIT_FSIZE of that many bytes */
+  guint runs;        /* provision runs so far (names their stderr files) */
+  LineRun *registry; /* a `station-cli registry` sharing the store, or NULL */
+  /* provision runs: */
+  gboolean default_printer; /* no --printer: the station's default folder */
+  const char *auth_key;     /* SORACOM_AUTH_KEY instead of the emulator's */
+  guint64 fsize_limit;      /* > 0: RLIMIT_FSIZE in bytes (SIGXFSZ ignored) */
 } Line;
 
 /* A running fixture-sim. */
