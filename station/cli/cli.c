@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "station/cli/cli-commands.h"
+#include "station/secret.h"
 
 /* The one explicit list of commands, in the order the usage text shows. */
 static const StationCliCommand *const commands[] = {
@@ -182,6 +183,8 @@ station_cli_main (int argc, char **argv)
   /* a write past the file size limit fails (EFBIG, reported as a store or
    * printer error) instead of killing the station mid-journal */
   signal (SIGXFSZ, SIG_IGN);
+  /* the auth key, API token and Beam PSK never reach a core dump */
+  station_secret_protect_process ();
 
   idx = station_cli_find_word (argc, argv);
   if (idx < 0) {

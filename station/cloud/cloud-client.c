@@ -11,6 +11,7 @@
 
 #include "station/cloud/cloud-client-private.h"
 #include "station/cloud/cloud-http.h"
+#include "station/secret.h"
 
 #define USER_AGENT                                                                                 \
   "soracom-provisioning-station/"                                                                  \
@@ -59,16 +60,6 @@ static gint64
 client_clock (CloudClient *c)
 {
   return c->opts.clock != NULL ? c->opts.clock () : g_get_monotonic_time ();
-}
-
-/* Overwrites a string holding a secret before freeing it. */
-static void
-secret_free (char *s)
-{
-  if (s == NULL)
-    return;
-  memset (s, 0, strlen (s));
-  g_free (s);
 }
 
 CloudClient *
@@ -130,8 +121,8 @@ cloud_client_free (CloudClient *c)
     return;
   cloud_http_free (c->http);
   cloud_credentials_free (c->creds);
-  secret_free (c->api_key);
-  secret_free (c->token);
+  station_secret_free (c->api_key);
+  station_secret_free (c->token);
   g_free (c->operator_id);
   g_free (c->base_url);
   g_free (c->lang);
@@ -307,7 +298,7 @@ notify (CloudClient *c, const CloudCall *call, guint status, gint64 us, guint re
 /* ---- token ------------------------------------------------------------ */
 
 typedef char *CloudSecretString;
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (CloudSecretString, secret_free, NULL)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (CloudSecretString, station_secret_free, NULL)
 
 static gint64
 token_lifetime_us (guint timeout_s)
@@ -321,8 +312,8 @@ static void
 store_session_locked (CloudClient *c, const char *api_key, const char *token,
                       const char *operator_id, gint64 expires_at)
 {
-  secret_free (c->api_key);
-  secret_free (c->token);
+  station_secret_free (c->api_key);
+  station_secret_free (c->token);
   c->api_key = g_strdup (api_key);
   c->token = g_strdup (token);
   if (operator_id != NULL) {
@@ -492,7 +483,8 @@ attempt_once (CloudClient *c, const CloudCall *call, const char *url, const char
 {
   g_auto (CloudSecretString) api_key = NULL;
   g_auto (CloudSecretString) token = NULL;
-  g_autoptr (GPtrArray) headers = g_ptr_array_new_with_free_func ((GDestroyNotify)secret_free);
+  g_autoptr (GPtrArray) headers
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)station_secret_free);
   g_autoptr (JsonParser) parser = NULL;
   CloudHttpResponse resp = { 0 };
   CloudHttpRequest req = { 0 };

@@ -6,16 +6,8 @@
 
 #include "station/cloud/cloud-client.h"
 #include "station/cloud/cloud-secret.h"
+#include "station/secret.h"
 #include "station/station-error.h"
-
-static void
-secret_free (char *s)
-{
-  if (s == NULL)
-    return;
-  memset (s, 0, strlen (s));
-  g_free (s);
-}
 
 CloudCredentials *
 cloud_credentials_new (const char *auth_key_id, const char *auth_key)
@@ -47,9 +39,9 @@ cloud_credentials_free (CloudCredentials *creds)
   if (creds == NULL)
     return;
   g_free (creds->auth_key_id);
-  secret_free (creds->auth_key);
+  station_secret_free (creds->auth_key);
   g_free (creds->email);
-  secret_free (creds->password);
+  station_secret_free (creds->password);
   g_free (creds);
 }
 

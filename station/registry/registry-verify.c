@@ -13,6 +13,7 @@
 #include "drivers/identity.h"
 #include "station/beam-signature.h"
 #include "station/registry/registry.h"
+#include "station/secret.h"
 
 G_DEFINE_QUARK (station_registry_error_quark, station_registry_error)
 
@@ -73,10 +74,10 @@ registry_psk_load (const char *path, GError **error)
     goto out;
   }
   text = g_strndup (buf, len);
-  psk = g_bytes_new_take (g_steal_pointer (&text), len);
-  explicit_bzero (buf, sizeof buf);
+  psk = station_secret_bytes_new_take (g_steal_pointer (&text), len);
 
 out:
+  station_secret_wipe (buf, sizeof buf);
   if (fd >= 0)
     close (fd);
   return psk;
