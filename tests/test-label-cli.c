@@ -4,6 +4,7 @@
  * its paper-out error (exit 3), the fake-zpl-printer program's controls. */
 #include <gio/gio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fixtures/zpl-printer/fake-zpl-printer.h"
 #include "tests/common/test-common.h"
@@ -175,6 +176,39 @@ test_errors (void)
   }
 }
 
+/* --template with an arbitrary path (issue 16): the error never quotes the
+ * file's content, and a FIFO or device is refused at once (never read). */
+static void
+test_template_path_safety (void)
+{
+  g_autofree char *dir = tc_tmpdir ();
+  g_autofree char *secret = g_build_filename (dir, "shadow", NULL);
+  g_autofree char *secret2 = g_build_filename (dir, "grouped.label", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.label", NULL);
+  g_autofree char *file = g_build_filename (dir, "l.png", NULL);
+  const char *paths[] = { secret, secret2, fifo, "/dev/zero" };
+  const char *needles[] = { "shadow:1: is not a [group]", "grouped.label:2: is not a [group]",
+                            "not a regular file", "not a regular file" };
+
+  g_assert_true (g_file_set_contents (secret, "root:SECRET-7f3a:19000:0:99999:7:::\n", -1, NULL));
+  g_assert_true (
+      g_file_set_contents (secret2, "[label]\nSECRET-7f3a-line-two\nwidth_mm=50\n", -1, NULL));
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++) {
+    g_autofree char *out = NULL, *err = NULL;
+    int rc = cli (&out, &err, "label", "--device-id", "TRK-1", "--imsi", "440103167209666", "--out",
+                  file, "--template", paths[i], NULL);
+
+    g_test_message ("%s: %s", paths[i], err);
+    g_assert_cmpint (rc, ==, 2);
+    g_assert_true (g_str_has_prefix (err, "station-cli: label: "));
+    g_assert_nonnull (strstr (err, needles[i]));
+    g_assert_null (strstr (err, "SECRET"));
+    g_assert_cmpstr (out, ==, "");
+    g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  }
+}
+
 static void
 test_printer (void)
 {
@@ -310,6 +344,7 @@ main (int argc, char **argv)
   g_test_add_func ("/label-cli/formats", test_formats);
   g_test_add_func ("/label-cli/errors", test_errors);
   g_test_add_func ("/label-cli/long-id-default", test_long_id_default);
+  g_test_add_func ("/label-cli/template-path-safety", test_template_path_safety);
   g_test_add_func ("/label-cli/printer", test_printer);
   g_test_add_func ("/label-cli/fake-printer-program", test_fake_printer_program);
   return g_test_run ();
