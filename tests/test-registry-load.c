@@ -1,8 +1,9 @@
 /* tests/test-registry-load.c - the Beam registration receiver under hostile
  * load (issue 16), as a station-cli registry process: accepting resumes
  * after file-descriptor exhaustion (RLIMIT_NOFILE 128, 130 half-open
- * connections), half-open connections are closed by the request deadline
- * and held under the connection cap, a burst of 200 connections made while
+ * connections), half-open connections are closed by the request deadline,
+ * the connection cap holds and makes the longest-waiting one room for a
+ * new connection, a burst of 200 connections made while
  * the receiver is stopped all complete (listen backlog SOMAXCONN) and are
  * all recorded, and control bytes in a request never reach the log raw. */
 #include <arpa/inet.h>
@@ -274,40 +275,71 @@ test_fd_exhaustion_recovers (void)
   receiver_stop (&r);
 }
 
-/* RLIMIT_NOFILE 128 with the default cap (64): 130 half-open connections
- * that never close.  The cap holds (no EMFILE), the request deadline closes
- * each of them, and a registration gets through. */
-static void
-test_half_open_timeout_and_cap (void)
+/* Waits until the receiver ended each of @fds[0..n) (end of stream or
+ * reset, nothing answered): FALSE when one is still open at @timeout_ms. */
+static gboolean
+all_closed_by_peer (int *fds, guint n, guint timeout_ms)
 {
-  Receiver r = { 0 };
-  int *fds;
-  gint64 deadline;
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
 
-  receiver_start (&r, "request_timeout_ms=300", 128);
-  fds = open_half (&r, 130);
-  g_assert_true (receiver_wait_output (&r, "accept paused: 64 connections open", 30000));
-  g_assert_cmpuint (register_one (&r, 2, 60000), ==, 200);
-  /* every half-open connection is closed by the receiver, not by us */
-  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  for (guint i = 0; i < 130; i++) {
+  for (guint i = 0; i < n; i++) {
     char buf[256];
-    ssize_t n;
+    ssize_t got;
 
     for (;;) {
       struct pollfd p = { .fd = fds[i], .events = POLLIN };
       gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
 
-      g_assert_cmpint (left, >, 0);
-      g_assert_cmpint (poll (&p, 1, (int)left), ==, 1);
-      n = read (fds[i], buf, sizeof buf);
-      if (n < 0 && errno == EAGAIN)
+      if (left <= 0 || poll (&p, 1, (int)left) != 1)
+        return FALSE;
+      got = read (fds[i], buf, sizeof buf);
+      if (got < 0 && errno == EAGAIN)
         continue;
       break;
     }
-    g_assert_cmpint (n, <=, 0); /* end of stream (or reset): nothing answered */
-    close (fds[i]);
+    if (got > 0)
+      return FALSE; /* an answer to half a request */
   }
+  return TRUE;
+}
+
+/* Below the cap: connections that never finish their request are closed
+ * by the request deadline (request_timeout_ms). */
+static void
+test_half_open_timeout (void)
+{
+  Receiver r = { 0 };
+  int *fds;
+
+  receiver_start (&r, "request_timeout_ms=300", 0);
+  fds = open_half (&r, 10);
+  g_assert_true (all_closed_by_peer (fds, 10, 30000));
+  for (guint i = 0; i < 10; i++)
+    close (fds[i]);
+  g_free (fds);
+  g_assert_cmpuint (register_one (&r, 2, 30000), ==, 200);
+  g_assert_cmpuint (count_records (&r), ==, 1);
+  receiver_stop (&r);
+}
+
+/* RLIMIT_NOFILE 128 with the default cap (64) and a request timeout of 10
+ * minutes: 130 half-open connections that never close.  The cap holds (no
+ * EMFILE), each waiting connection makes the one that waited longest close,
+ * so a registration behind the flood is answered long before any timeout,
+ * and the first 66 half-open connections were closed by the receiver. */
+static void
+test_cap_evicts_oldest (void)
+{
+  Receiver r = { 0 };
+  int *fds;
+
+  receiver_start (&r, "request_timeout_ms=600000", 128);
+  fds = open_half (&r, 130);
+  g_assert_true (receiver_wait_output (&r, "accept paused: 64 connections open", 30000));
+  g_assert_cmpuint (register_one (&r, 3, 30000), ==, 200);
+  g_assert_true (all_closed_by_peer (fds, 130 - 64, 30000));
+  for (guint i = 0; i < 130; i++)
+    close (fds[i]);
   g_free (fds);
   g_assert_null (strstr (r.seen->str, "Too many open files"));
   g_assert_cmpuint (count_records (&r), ==, 1);
@@ -413,7 +445,8 @@ main (int argc, char **argv)
   g_test_add_func ("/registry-load/escape-table", test_escape_table);
   g_test_add_func ("/registry-load/log-escapes-request", test_log_escapes_request);
   g_test_add_func ("/registry-load/fd-exhaustion-recovers", test_fd_exhaustion_recovers);
-  g_test_add_func ("/registry-load/half-open-timeout-and-cap", test_half_open_timeout_and_cap);
+  g_test_add_func ("/registry-load/half-open-timeout", test_half_open_timeout);
+  g_test_add_func ("/registry-load/cap-evicts-oldest", test_cap_evicts_oldest);
   g_test_add_func ("/registry-load/burst-200", test_burst_200);
   return g_test_run ();
 }

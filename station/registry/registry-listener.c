@@ -24,7 +24,9 @@ typedef struct {
   GSocketConnection *conn; /* weak: soup owns it */
   char *key;               /* "address|port" of the peer */
   GSource *deadline;
+  gint64 since; /* monotonic time the connection last became idle */
   gboolean busy;
+  gboolean evicted; /* shut down to make room for a waiting connection */
 } Conn;
 
 struct _RegistryListener {
@@ -42,6 +44,7 @@ struct _RegistryListener {
   gboolean failing;       /* the last accept failed (noted once) */
   gboolean capped;        /* paused at the connection cap (noted once) */
   GHashTable *conns;      /* key -> Conn */
+  guint evicting;         /* evicted connections not yet gone */
   guint peak;             /* most connections open since the last idle */
 };
 
@@ -118,6 +121,7 @@ conn_arm (Conn *c)
     g_source_destroy (c->deadline);
     g_clear_pointer (&c->deadline, g_source_unref);
   }
+  c->since = g_get_monotonic_time ();
   c->deadline = g_timeout_source_new (c->listener->request_timeout_ms);
   g_source_set_callback (c->deadline, on_deadline, c, NULL);
   g_source_attach (c->deadline, c->listener->context);
@@ -130,10 +134,13 @@ on_conn_gone (gpointer data, GObject *where)
   Conn *c = data;
   RegistryListener *l = c->listener;
 
+  if (c->evicted && l->evicting > 0)
+    l->evicting--;
   g_hash_table_remove (l->conns, c->key); /* frees c */
-  if (l->capped) {
+  /* noted once per flood: at the cap, evictions free one slot at a time */
+  if (l->capped && g_hash_table_size (l->conns) <= l->max_connections / 2) {
     l->capped = FALSE;
-    note (l, "accept resumed: %u connections open", g_hash_table_size (l->conns));
+    note (l, "below the cap again: %u connections open", g_hash_table_size (l->conns));
   }
   resume_accept (l);
   if (g_hash_table_size (l->conns) == 0 && l->peak > ACCEPT_BATCH) {
@@ -189,6 +196,35 @@ take (RegistryListener *l, GSocket *sock)
   /* our reference goes here: the HTTP layer holds its own */
 }
 
+/* At the cap with a connection waiting: shut down the connection that has
+ * waited longest for its request (one at a time), so a flood of half-open
+ * connections is worked through at the speed of accept, not of the request
+ * timeout.  A connection handling a complete request is never evicted.
+ * FALSE when there is none to evict. */
+static gboolean
+evict_oldest (RegistryListener *l)
+{
+  GHashTableIter it;
+  gpointer value;
+  Conn *oldest = NULL;
+
+  if (l->evicting > 0)
+    return TRUE; /* one is on its way out: its slot comes next */
+  g_hash_table_iter_init (&it, l->conns);
+  while (g_hash_table_iter_next (&it, NULL, &value)) {
+    Conn *c = value;
+
+    if (!c->busy && !c->evicted && (oldest == NULL || c->since < oldest->since))
+      oldest = c;
+  }
+  if (oldest == NULL)
+    return FALSE;
+  oldest->evicted = TRUE;
+  l->evicting++;
+  g_socket_shutdown (g_socket_connection_get_socket (oldest->conn), TRUE, TRUE, NULL);
+  return TRUE;
+}
+
 static gboolean
 on_incoming (GSocket *socket, GIOCondition condition, gpointer data)
 {
@@ -200,9 +236,12 @@ on_incoming (GSocket *socket, GIOCondition condition, gpointer data)
 
     if (g_hash_table_size (l->conns) >= l->max_connections) {
       if (!l->capped)
-        note (l, "accept paused: %u connections open (the cap; [registry] max_connections)",
+        note (l,
+              "accept paused: %u connections open (the cap; [registry] max_connections); "
+              "the longest waiting for its request make room one at a time",
               g_hash_table_size (l->conns));
       l->capped = TRUE;
+      evict_oldest (l);
       stop_accept (l);
       return G_SOURCE_REMOVE;
     }

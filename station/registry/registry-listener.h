@@ -1,8 +1,10 @@
 /* station/registry/registry-listener.h - the receiver's accept loop (GIO
  * only): a listening socket with the system's backlog (SOMAXCONN), a cap on
- * concurrent connections, a deadline for each request, and recovery from
- * accept failures such as EMFILE (accepting pauses and resumes instead of
- * stopping for good).  Private to station/registry. */
+ * concurrent connections (at the cap, a waiting connection makes the one
+ * that has waited longest for its request close), a deadline for each
+ * request, and recovery from accept failures such as EMFILE (accepting
+ * pauses and resumes instead of stopping for good).  Private to
+ * station/registry. */
 #pragma once
 
 #include <gio/gio.h>
@@ -26,7 +28,9 @@ guint registry_listener_max_connections_default (void);
 
 /* registry_listener_new: binds @addr (port 0: any free port), listens with
  * backlog SOMAXCONN and accepts on @context (borrowed) as long as fewer than
- * @max_connections accepted connections are open.  A connection that has
+ * @max_connections accepted connections are open; at the cap, with a
+ * connection waiting, the open connection that has waited longest for a
+ * complete request is shut down (one at a time).  A connection that has
  * not delivered a complete request within @request_timeout_ms of being
  * accepted (or of its previous response) is shut down.  Returns NULL with
  * @error (a GIOError) when the address cannot be bound. */
