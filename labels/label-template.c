@@ -3,8 +3,10 @@
 
 #include "labels/label-template.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define GROUP_LABEL "label"
 /* Bounds of a sane label, in mm (a 4 x 6 inch shipping label is 102 x 152). */
@@ -12,6 +14,15 @@
 #define LABEL_MAX_MM 300.0
 #define ELEMENTS_MAX 64
 #define EPS_MM       1e-6
+/* A template is a few KiB; anything much larger is not one. */
+#define TEMPLATE_MAX_BYTES (256 * 1024)
+
+/* Where a template comes from: its name in messages and its text (to name
+ * the line of a bad key). */
+typedef struct {
+  const char *name;
+  const char *data;
+} Origin;
 
 static const char *const fields[] = {
   "device_id", "imsi", "iccid", "imei", "batch", "station", "date", NULL,
@@ -71,57 +82,136 @@ label_template_free (LabelTemplate *tmpl)
   g_free (tmpl);
 }
 
-static gboolean fail (GError **error, int code, const char *origin, const char *fmt, ...)
-    G_GNUC_PRINTF (4, 5);
+/* line_of: the 1-based line of "[group]" (@key NULL) or of "key=" inside
+ * [group] in @data; 0 when not found. */
+static guint
+line_of (const char *data, const char *group, const char *key)
+{
+  g_autofree char *header = g_strdup_printf ("[%s]", group);
+  gboolean in_group = FALSE;
+  guint line = 0;
 
+  for (const char *p = data; p != NULL && *p != '\0';) {
+    const char *end = strchr (p, '\n');
+    gsize len = end ? (gsize)(end - p) : strlen (p);
+    g_autofree char *text = g_strstrip (g_strndup (p, len));
+
+    line++;
+    if (text[0] == '[') {
+      in_group = strcmp (text, header) == 0;
+      if (in_group && key == NULL)
+        return line;
+    } else if (in_group && key != NULL && g_str_has_prefix (text, key)) {
+      const char *rest = text + strlen (key);
+
+      while (*rest == ' ' || *rest == '\t')
+        rest++;
+      if (*rest == '=')
+        return line;
+    }
+    p = end ? end + 1 : NULL;
+  }
+  return 0;
+}
+
+static gboolean fail_at (GError **error, int code, const Origin *origin, const char *group,
+                         const char *key, const char *fmt, ...) G_GNUC_PRINTF (6, 7);
+
+/* fail_at: sets @error to "<origin>:<line>: <message>", the line being that
+ * of @key in [@group] (or of [@group] when @key is NULL; none when neither
+ * is found or @group is NULL). */
 static gboolean
-fail (GError **error, int code, const char *origin, const char *fmt, ...)
+fail_at (GError **error, int code, const Origin *origin, const char *group, const char *key,
+         const char *fmt, ...)
 {
   va_list ap;
   g_autofree char *msg = NULL;
+  guint line = group ? line_of (origin->data, group, key) : 0;
 
+  if (line == 0 && group != NULL && key != NULL)
+    line = line_of (origin->data, group, NULL);
   va_start (ap, fmt);
   msg = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  g_set_error (error, LABEL_ERROR, code, "%s: %s", origin, msg);
+  if (line > 0)
+    g_set_error (error, LABEL_ERROR, code, "%s:%u: %s", origin->name, line, msg);
+  else
+    g_set_error (error, LABEL_ERROR, code, "%s: %s", origin->name, msg);
   return FALSE;
 }
 
+/* syntax_error_line: the first line of @data that is neither blank, a
+ * comment, a [group] nor key=value, or any line before the first group;
+ * 0 when there is none.  Bounded by the data's length. */
+static guint
+syntax_error_line (const char *data)
+{
+  guint line = 0;
+  gboolean grouped = FALSE;
+
+  for (const char *p = data; p != NULL && *p != '\0';) {
+    const char *end = strchr (p, '\n');
+    gsize len = end ? (gsize)(end - p) : strlen (p);
+    g_autofree char *text = g_strstrip (g_strndup (p, len));
+
+    line++;
+    if (!g_utf8_validate (text, -1, NULL))
+      return line;
+    if (text[0] == '[') {
+      if (text[strlen (text) - 1] != ']')
+        return line;
+      grouped = TRUE;
+    } else if (text[0] != '\0' && text[0] != '#') {
+      const char *eq = strchr (text, '=');
+
+      if (!grouped || eq == NULL || eq == text)
+        return line;
+    }
+    p = end ? end + 1 : NULL;
+  }
+  return 0;
+}
+
+#define fail(error, code, origin, ...) fail_at (error, code, origin, NULL, NULL, __VA_ARGS__)
+
 static gboolean
-check_keys (GKeyFile *kf, const char *group, const char *const *known, const char *origin,
+check_keys (GKeyFile *kf, const char *group, const char *const *known, const Origin *origin,
             GError **error)
 {
   g_auto (GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
 
   for (gsize i = 0; keys != NULL && keys[i] != NULL; i++)
     if (!g_strv_contains (known, keys[i]))
-      return fail (error, LABEL_ERROR_TEMPLATE, origin, "[%s]: unknown key '%s'", group, keys[i]);
+      return fail_at (error, LABEL_ERROR_TEMPLATE, origin, group, keys[i], "[%s]: unknown key '%s'",
+                      group, keys[i]);
   return TRUE;
 }
 
 static gboolean
 get_mm (GKeyFile *kf, const char *group, const char *key, gboolean required, double fallback,
-        double *out, const char *origin, GError **error)
+        double *out, const Origin *origin, GError **error)
 {
   g_autoptr (GError) local = NULL;
   double v;
 
   if (!g_key_file_has_key (kf, group, key, NULL)) {
     if (required)
-      return fail (error, LABEL_ERROR_TEMPLATE, origin, "[%s]: %s is missing", group, key);
+      return fail_at (error, LABEL_ERROR_TEMPLATE, origin, group, NULL, "[%s]: %s is missing",
+                      group, key);
     *out = fallback;
     return TRUE;
   }
   v = g_key_file_get_double (kf, group, key, &local);
-  if (local != NULL || !isfinite (v) || v < 0)
-    return fail (error, LABEL_ERROR_TEMPLATE, origin, "[%s]: %s must be a number >= 0", group, key);
+  if (local != NULL || !isfinite (v) || v < 0 || v > LABEL_MAX_MM)
+    return fail_at (error, LABEL_ERROR_TEMPLATE, origin, group, key,
+                    "[%s]: %s must be a number from 0 to %.0f (mm)", group, key, LABEL_MAX_MM);
   *out = v;
   return TRUE;
 }
 
 /* check_fields: every ${name} in @text is a known field. */
 static gboolean
-check_fields (const char *text, const char *element, const char *origin, GError **error)
+check_fields (const char *text, const char *element, const Origin *origin, GError **error)
 {
   const char *p = text;
 
@@ -130,13 +220,13 @@ check_fields (const char *text, const char *element, const char *origin, GError 
     g_autofree char *name = NULL;
 
     if (end == NULL)
-      return fail (error, LABEL_ERROR_FIELD, origin, "element '%s': unterminated ${ in \"%s\"",
-                   element, text);
+      return fail_at (error, LABEL_ERROR_FIELD, origin, element, NULL,
+                      "element '%s': unterminated ${ in \"%s\"", element, text);
     name = g_strndup (p + 2, end - p - 2);
     if (!g_strv_contains (fields, name)) {
       g_autofree char *known = g_strjoinv (", ", (char **)fields);
-      return fail (error, LABEL_ERROR_FIELD, origin,
-                   "element '%s': unknown field ${%s} (known: %s)", element, name, known);
+      return fail_at (error, LABEL_ERROR_FIELD, origin, element, NULL,
+                      "element '%s': unknown field ${%s} (known: %s)", element, name, known);
     }
     p = end + 1;
   }
@@ -150,7 +240,7 @@ is_symbol (LabelElementType t)
 }
 
 static LabelElement *
-load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const char *origin,
+load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const Origin *origin,
               GError **error)
 {
   g_autofree char *type = NULL;
@@ -158,7 +248,8 @@ load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const cha
   g_autofree char *align = NULL;
   gsize n = 0;
   LabelElement *e = g_new0 (LabelElement, 1);
-  gboolean found = FALSE;
+  gboolean found = FALSE, finite = TRUE;
+  g_autoptr (GError) local = NULL;
   double min_def, max_def;
 
   e->name = g_strdup (group);
@@ -172,15 +263,19 @@ load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const cha
     }
   }
   if (!found) {
-    fail (error, LABEL_ERROR_TEMPLATE, origin,
-          "element '%s': type must be datamatrix, qr, code128, text or mark", group);
+    fail_at (error, LABEL_ERROR_TEMPLATE, origin, group, "type",
+             "element '%s': type must be datamatrix, qr, code128, text or mark", group);
     goto fail;
   }
 
   box = g_key_file_get_double_list (kf, group, "box_mm", &n, NULL);
-  if (box == NULL || n != 4 || box[0] < 0 || box[1] < 0 || box[2] <= 0 || box[3] <= 0) {
-    fail (error, LABEL_ERROR_TEMPLATE, origin,
-          "element '%s': box_mm must be x,y,width,height in mm (width and height > 0)", group);
+  for (gsize i = 0; box != NULL && i < n; i++)
+    finite = finite && isfinite (box[i]) && box[i] <= LABEL_MAX_MM;
+  if (box == NULL || n != 4 || !finite || box[0] < 0 || box[1] < 0 || box[2] <= 0 || box[3] <= 0) {
+    fail_at (error, LABEL_ERROR_TEMPLATE, origin, group, "box_mm",
+             "element '%s': box_mm must be x,y,width,height: 4 numbers of mm, each at most %.0f "
+             "(width and height > 0; no nan or inf)",
+             group, LABEL_MAX_MM);
     goto fail;
   }
   e->x_mm = box[0];
@@ -190,11 +285,11 @@ load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const cha
   if (e->x_mm < t->margin_mm - EPS_MM || e->y_mm < t->margin_mm - EPS_MM
       || e->x_mm + e->width_mm > t->width_mm - t->margin_mm + EPS_MM
       || e->y_mm + e->height_mm > t->height_mm - t->margin_mm + EPS_MM) {
-    fail (error, LABEL_ERROR_FIT, origin,
-          "element '%s': box %.1f,%.1f %.1fx%.1f mm does not fit the printable area of the "
-          "%.1fx%.1f mm label with %.1f mm margins",
-          group, e->x_mm, e->y_mm, e->width_mm, e->height_mm, t->width_mm, t->height_mm,
-          t->margin_mm);
+    fail_at (error, LABEL_ERROR_FIT, origin, group, "box_mm",
+             "element '%s': box %.1f,%.1f %.1fx%.1f mm does not fit the printable area of the "
+             "%.1fx%.1f mm label with %.1f mm margins",
+             group, e->x_mm, e->y_mm, e->width_mm, e->height_mm, t->width_mm, t->height_mm,
+             t->margin_mm);
     goto fail;
   }
 
@@ -203,7 +298,8 @@ load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const cha
   if (e->type == LABEL_ELEMENT_CODE128 && e->text == NULL)
     e->text = g_strdup ("${device_id}");
   if ((e->type == LABEL_ELEMENT_TEXT || e->type == LABEL_ELEMENT_MARK) && e->text == NULL) {
-    fail (error, LABEL_ERROR_TEMPLATE, origin, "element '%s': text is missing", group);
+    fail_at (error, LABEL_ERROR_TEMPLATE, origin, group, NULL, "element '%s': text is missing",
+             group);
     goto fail;
   }
   if (e->text != NULL && !check_fields (e->text, group, origin, error))
@@ -212,7 +308,14 @@ load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const cha
   e->font = g_key_file_get_string (kf, group, "font", NULL);
   if (e->font == NULL)
     e->font = g_strdup ("Noto Sans CJK JP");
-  e->bold = g_key_file_get_boolean (kf, group, "bold", NULL);
+  if (g_key_file_has_key (kf, group, "bold", NULL)) {
+    e->bold = g_key_file_get_boolean (kf, group, "bold", &local);
+    if (local != NULL) {
+      fail_at (error, LABEL_ERROR_TEMPLATE, origin, group, "bold",
+               "element '%s': bold must be true or false", group);
+      goto fail;
+    }
+  }
   align = g_key_file_get_string (kf, group, "align", NULL);
   if (align == NULL || strcmp (align, "left") == 0)
     e->align = LABEL_ALIGN_LEFT;
@@ -221,8 +324,8 @@ load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const cha
   else if (strcmp (align, "right") == 0)
     e->align = LABEL_ALIGN_RIGHT;
   else {
-    fail (error, LABEL_ERROR_TEMPLATE, origin, "element '%s': align must be left, center or right",
-          group);
+    fail_at (error, LABEL_ERROR_TEMPLATE, origin, group, "align",
+             "element '%s': align must be left, center or right", group);
     goto fail;
   }
 
@@ -236,8 +339,8 @@ load_element (GKeyFile *kf, const char *group, const LabelTemplate *t, const cha
       || !get_mm (kf, group, "module_max_mm", FALSE, max_def, &e->module_max_mm, origin, error))
     goto fail;
   if (is_symbol (e->type) && (e->module_min_mm <= 0 || e->module_max_mm < e->module_min_mm)) {
-    fail (error, LABEL_ERROR_TEMPLATE, origin,
-          "element '%s': need 0 < module_min_mm <= module_max_mm", group);
+    fail_at (error, LABEL_ERROR_TEMPLATE, origin, group, "module_min_mm",
+             "element '%s': need 0 < module_min_mm <= module_max_mm", group);
     goto fail;
   }
   return e;
@@ -255,15 +358,16 @@ overlap (const LabelElement *a, const LabelElement *b)
 }
 
 static gboolean
-check_payload_keys (char **keys, const char *origin, GError **error)
+check_payload_keys (char **keys, const Origin *origin, GError **error)
 {
   for (gsize i = 0; keys != NULL && keys[i] != NULL; i++) {
     g_autofree char *field = g_ascii_strdown (keys[i], -1);
     if (g_ascii_strcasecmp (keys[i], "DEV") == 0 || strcmp (field, "device_id") == 0
         || strcmp (field, "imsi") == 0 || strcmp (field, "iccid") == 0
         || !g_strv_contains (fields, field))
-      return fail (error, LABEL_ERROR_FIELD, origin,
-                   "[label]: payload_keys: '%s' is not one of IMEI, BATCH, STATION, DATE", keys[i]);
+      return fail_at (error, LABEL_ERROR_FIELD, origin, GROUP_LABEL, "payload_keys",
+                      "[label]: payload_keys: '%s' is not one of IMEI, BATCH, STATION, DATE",
+                      keys[i]);
     g_free (keys[i]);
     keys[i] = g_ascii_strup (field, -1);
   }
@@ -271,7 +375,7 @@ check_payload_keys (char **keys, const char *origin, GError **error)
 }
 
 static LabelTemplate *
-load_keyfile (GKeyFile *kf, const char *origin, GError **error)
+load_keyfile (GKeyFile *kf, const Origin *origin, GError **error)
 {
   g_autoptr (LabelTemplate) t = g_new0 (LabelTemplate, 1);
   g_auto (GStrv) groups = NULL;
@@ -293,17 +397,19 @@ load_keyfile (GKeyFile *kf, const char *origin, GError **error)
     return NULL;
   if (t->width_mm < LABEL_MIN_MM || t->width_mm > LABEL_MAX_MM || t->height_mm < LABEL_MIN_MM
       || t->height_mm > LABEL_MAX_MM) {
-    fail (error, LABEL_ERROR_TEMPLATE, origin, "[label]: width and height must be %.0f-%.0f mm",
-          LABEL_MIN_MM, LABEL_MAX_MM);
+    fail_at (error, LABEL_ERROR_TEMPLATE, origin, GROUP_LABEL, NULL,
+             "[label]: width and height must be %.0f-%.0f mm", LABEL_MIN_MM, LABEL_MAX_MM);
     return NULL;
   }
   if (2 * t->margin_mm >= MIN (t->width_mm, t->height_mm)) {
-    fail (error, LABEL_ERROR_FIT, origin, "[label]: margins leave no printable area");
+    fail_at (error, LABEL_ERROR_FIT, origin, GROUP_LABEL, "margin_mm",
+             "[label]: margins leave no printable area");
     return NULL;
   }
   t->dpi = g_key_file_get_integer (kf, GROUP_LABEL, "dpi", &local);
   if (local != NULL || !label_template_dpi_valid (t->dpi)) {
-    fail (error, LABEL_ERROR_TEMPLATE, origin, "[label]: dpi must be 203, 300 or 600");
+    fail_at (error, LABEL_ERROR_TEMPLATE, origin, GROUP_LABEL, "dpi",
+             "[label]: dpi must be 203, 300 or 600");
     return NULL;
   }
   t->payload_keys = g_key_file_get_string_list (kf, GROUP_LABEL, "payload_keys", NULL, NULL);
@@ -326,7 +432,8 @@ load_keyfile (GKeyFile *kf, const char *origin, GError **error)
     for (guint k = 0; k < t->elements->len; k++) {
       const LabelElement *o = t->elements->pdata[k];
       if (overlap (e, o)) {
-        fail (error, LABEL_ERROR_FIT, origin, "elements '%s' and '%s' overlap", o->name, e->name);
+        fail_at (error, LABEL_ERROR_FIT, origin, e->name, "box_mm",
+                 "elements '%s' and '%s' overlap", o->name, e->name);
         element_free (e);
         return NULL;
       }
@@ -343,20 +450,32 @@ load_keyfile (GKeyFile *kf, const char *origin, GError **error)
 }
 
 LabelTemplate *
-label_template_load_data (const char *data, const char *origin, GError **error)
+label_template_load_data (const char *data, const char *origin_name, GError **error)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) local = NULL;
+  const Origin origin_s = { origin_name, data }, *origin = &origin_s;
   LabelTemplate *t;
 
   g_key_file_set_list_separator (kf, ',');
-  if (!g_key_file_load_from_data (kf, data, -1, G_KEY_FILE_NONE, &local)) {
-    fail (error, LABEL_ERROR_TEMPLATE, origin, "%s", local->message);
+  if (!g_utf8_validate (data, -1, NULL)
+      || !g_key_file_load_from_data (kf, data, -1, G_KEY_FILE_NONE, &local)) {
+    /* the parser's message quotes the offending line: never echo the
+     * content of a file that may not be a template at all */
+    guint line = syntax_error_line (data);
+
+    if (line > 0)
+      g_set_error (error, LABEL_ERROR, LABEL_ERROR_TEMPLATE,
+                   "%s:%u: is not a [group], a key = value or a # comment: not a label template",
+                   origin->name, line);
+    else
+      fail (error, LABEL_ERROR_TEMPLATE, origin,
+            "not a label template (INI syntax: [label], [element] groups of key = value lines)");
     return NULL;
   }
   t = load_keyfile (kf, origin, error);
   if (t != NULL && t->name == NULL) {
-    g_autofree char *base = g_path_get_basename (origin);
+    g_autofree char *base = g_path_get_basename (origin_name);
     if (g_str_has_suffix (base, LABEL_TEMPLATE_SUFFIX))
       base[strlen (base) - strlen (LABEL_TEMPLATE_SUFFIX)] = '\0';
     t->name = g_steal_pointer (&base);
@@ -369,8 +488,22 @@ label_template_load (const char *path, GError **error)
 {
   g_autofree char *data = NULL;
   g_autoptr (GError) local = NULL;
+  GStatBuf st;
   LabelTemplate *t;
 
+  /* only a regular file of a sane size is read: a FIFO or device would
+   * block or never end */
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode)) {
+    g_set_error (error, LABEL_ERROR, LABEL_ERROR_NOT_FOUND,
+                 "template %s: not a regular file; give a .label file", path);
+    return NULL;
+  }
+  if (g_stat (path, &st) == 0 && st.st_size > TEMPLATE_MAX_BYTES) {
+    g_set_error (error, LABEL_ERROR, LABEL_ERROR_TEMPLATE,
+                 "template %s: larger than %d KiB: not a label template", path,
+                 TEMPLATE_MAX_BYTES / 1024);
+    return NULL;
+  }
   if (!g_file_get_contents (path, &data, NULL, &local)) {
     g_set_error (error, LABEL_ERROR, LABEL_ERROR_NOT_FOUND, "template %s: %s", path,
                  local->message);

@@ -21,8 +21,12 @@ G_BEGIN_DECLS
 /* Template used when none is named. */
 #define LABEL_TEMPLATE_DEFAULT "50x30"
 /* LABEL_TEMPLATE_WIDE: the shipped label for device IDs too long for the default one. */
-#define LABEL_TEMPLATE_WIDE   "100x40"
-#define LABEL_TEMPLATE_SUFFIX ".label"
+#define LABEL_TEMPLATE_WIDE "100x40"
+/* LABEL_TEMPLATE_WIDE_2D: the shipped label for device IDs that no Code 128
+ * holds (more than 60 symbol characters, e.g. 64 letters): Data Matrix only,
+ * with a line saying why. */
+#define LABEL_TEMPLATE_WIDE_2D "100x40-2d"
+#define LABEL_TEMPLATE_SUFFIX  ".label"
 
 typedef enum {
   LABEL_ELEMENT_DATAMATRIX, /* payload as Data Matrix ECC 200 */

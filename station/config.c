@@ -3,6 +3,9 @@
 
 #include "station/config.h"
 
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
 #include "station/station-error.h"
 
 struct _StationConfig {
@@ -31,6 +34,19 @@ station_config_load (const char *path, GError **error)
     g_set_error (error, STATION_ERROR, STATION_ERROR_CONFIG, "configuration %s: %s", path,
                  local->message);
     return NULL;
+  }
+  if (g_key_file_has_key (config->file, "soracom", "auth_key", NULL)) {
+    GStatBuf st;
+
+    /* a secret in the file: only its owner may read it (as the PSK file) */
+    if (g_stat (path, &st) != 0 || (st.st_mode & 077) != 0) {
+      g_set_error (error, STATION_ERROR, STATION_ERROR_CONFIG,
+                   "configuration %s: holds [soracom] auth_key but has mode %04o (group or others "
+                   "may read or write it); chmod 600 %s, or keep the key in libsecret or "
+                   "SORACOM_AUTH_KEY",
+                   path, (guint)(st.st_mode & 07777), path);
+      return NULL;
+    }
   }
   config->path = g_strdup (path);
   return g_steal_pointer (&config);

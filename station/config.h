@@ -15,7 +15,8 @@ StationConfig *station_config_new (void);
 
 /* station_config_load: reads @path (INI).  NULL with @error set
  * (STATION_ERROR_CONFIG, message naming the file) when the file is
- * missing or malformed. */
+ * missing or malformed, or holds [soracom] auth_key while group or others
+ * have any access to it (mode & 077: refused as the PSK file is). */
 StationConfig *station_config_load (const char *path, GError **error);
 
 void station_config_free (StationConfig *config);

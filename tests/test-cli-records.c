@@ -2,6 +2,7 @@
  * process, against a store in a temporary directory. */
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "station/store/store.h"
 #include "tests/common/test-common.h"
@@ -248,6 +249,84 @@ test_lookup_no_store (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
 }
 
+/* "--" ends the options (issue 16): a device ID starting with '-' can be
+ * looked up, and the "--" is not joined into the code. */
+static void
+test_lookup_dash_id (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Store) store = store_open (f->db, STORE_OPEN_DEFAULT, &error);
+  g_autoptr (StoreUnit) unit = NULL;
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  g_autofree char *csv = tc_data_path ("store", "csv", "ok-basic.csv", NULL);
+  g_autoptr (StoreBatch) batch = store_batch_new ("B1", "csv");
+  g_autoptr (GPtrArray) sims = store_sim_csv_load (csv, &error);
+  g_autoptr (JsonParser) p = NULL;
+  JsonObject *o;
+
+  g_assert_no_error (error);
+  g_assert_true (store_batch_import (store, batch, sims, &error));
+  unit = store_unit_create (store, "-abc", "B1", "st1", 1, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&store, store_close);
+  g_assert_cmpint (cli (f, &out, &err, "lookup", "--offline", "--", "-ABC", NULL), ==, 0);
+  o = parse_object (out, &p);
+  g_assert_cmpstr (json_object_get_string_member (o, "device_id"), ==, "-ABC");
+  g_assert_cmpstr (err, ==, "");
+  /* without "--" the ID is an unknown option: a usage error, not a search */
+  g_assert_cmpint (cli (f, &out2, &err2, "lookup", "--offline", "-ABC", NULL), ==, 2);
+  assert_one_error_line (err2, "station-cli: lookup: ");
+}
+
+/* Global paths (issue 16): an empty --db/--config/--api-url is a usage
+ * error; --db in a missing folder is a store error (exit 5) and creates
+ * nothing; --csv on a FIFO is refused at once instead of blocking. */
+static void
+test_global_paths (Fixture *f, gconstpointer data)
+{
+  g_autofree char *good = tc_data_path ("store", "csv", "ok-basic.csv", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "no", "such", "station.db", NULL);
+  g_autofree char *missing_dir = g_build_filename (f->dir, "no", NULL);
+  g_autofree char *fifo = g_build_filename (f->dir, "sims.csv", NULL);
+  const char *empty_db[] = { f->exe, "--db", "", "lookup", "X", NULL };
+  const char *empty_config[] = { f->exe, "--config", "", "--db", f->db, "lookup", "X", NULL };
+  const char *empty_api[] = { f->exe, "lookup", "X", "--api-url", "", NULL };
+  const char *in_missing[]
+      = { f->exe, "--db", missing, "batch", "import", "--batch", "B1", "--csv", good, NULL };
+  const char *on_folder[] = { f->exe, "--db", f->dir, "lookup", "X", NULL };
+  const struct {
+    const char *const *argv;
+    int exit;
+    const char *needle;
+  } rows[] = {
+    { empty_db, 2, "--db needs a value" },
+    { empty_config, 2, "--config needs a value" },
+    { empty_api, 2, "--api-url needs a value" },
+    { in_missing, 5, "does not exist; create it first" },
+    { on_folder, 5, "is a folder" },
+  };
+  g_autofree char *out = NULL, *err = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++) {
+    g_autofree char *o = NULL, *e = NULL;
+    int rc = tc_run (rows[i].argv, &o, &e, 30000);
+
+    g_test_message ("row %zu: exit %d: %s", i, rc, e);
+    g_assert_cmpint (rc, ==, rows[i].exit);
+    g_assert_cmpstr (o, ==, "");
+    g_assert_true (g_str_has_prefix (e, "station-cli: "));
+    g_assert_nonnull (strstr (e, rows[i].needle));
+  }
+  g_assert_false (g_file_test (missing_dir, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (cli (f, &out, &err, "batch", "import", "--batch", "B1", "--csv", fifo, NULL), ==,
+                   2);
+  assert_one_error_line (err, "station-cli: batch: ");
+  g_assert_nonnull (strstr (err, "not a regular file"));
+  g_assert_cmpstr (out, ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -259,5 +338,7 @@ main (int argc, char **argv)
   ADD ("/cli-records/lookup-without-credentials", test_lookup_without_credentials);
   ADD ("/cli-records/lookup-errors", test_lookup_errors);
   ADD ("/cli-records/lookup-no-store", test_lookup_no_store);
+  ADD ("/cli-records/lookup-dash-id", test_lookup_dash_id);
+  ADD ("/cli-records/global-paths", test_global_paths);
   return g_test_run ();
 }

@@ -1,5 +1,6 @@
 /* tests/test-cli.c - station-cli conventions: exit codes by error domain,
  * the one-line error format, the command dispatcher. */
+#include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <string.h>
 
@@ -124,6 +125,47 @@ test_missing_config (void)
   g_assert_nonnull (strstr (err, "/nonexistent/station.ini"));
 }
 
+/* A config file holding [soracom] auth_key is refused unless only its owner
+ * has access (issue 16), as the PSK file is; without the key any mode is
+ * fine.  (Tests run as root: the check is on the mode bits, via stat.) */
+static void
+test_config_secret_mode (void)
+{
+  static const struct {
+    const char *content;
+    int mode;
+    int exit;
+  } rows[] = {
+    { "[soracom]\nauth_key_id=keyId-1\nauth_key=secret-1\n", 0644, 2 },
+    { "[soracom]\nauth_key_id=keyId-1\nauth_key=secret-1\n", 0640, 2 },
+    { "[soracom]\nauth_key=secret-1\n", 0604, 2 },
+    { "[soracom]\nauth_key_id=keyId-1\nauth_key=secret-1\n", 0600, 0 },
+    { "[soracom]\nauth_key_id=keyId-1\nauth_key=secret-1\n", 0400, 0 },
+    { "[soracom]\nauth_key_id=keyId-1\n", 0644, 0 },
+  };
+  g_autofree char *exe = cli_path ();
+  g_autofree char *dir = tc_tmpdir ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++) {
+    g_autofree char *cfg = g_strdup_printf ("%s/station-%zu.ini", dir, i);
+    g_autofree char *out = NULL, *err = NULL, *want = NULL;
+    const char *argv[] = { exe, "--config", cfg, "help", NULL };
+
+    g_assert_true (g_file_set_contents (cfg, rows[i].content, -1, NULL));
+    g_assert_cmpint (g_chmod (cfg, rows[i].mode), ==, 0);
+    g_assert_cmpint (tc_run (argv, &out, &err, 10000), ==, rows[i].exit);
+    if (rows[i].exit == 0)
+      continue;
+    want = g_strdup_printf ("station-cli: help: configuration %s: holds [soracom] auth_key but has "
+                            "mode %04o",
+                            cfg, rows[i].mode);
+    g_assert_true (g_str_has_prefix (err, want));
+    g_assert_nonnull (strstr (err, "chmod 600"));
+    g_assert_null (strstr (err, "secret-1"));
+    g_assert_cmpstr (out, ==, "");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -136,5 +178,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-option", test_bad_option);
   g_test_add_func ("/cli/help-and-globals-anywhere", test_help_and_globals_anywhere);
   g_test_add_func ("/cli/missing-config", test_missing_config);
+  g_test_add_func ("/cli/config-secret-mode", test_config_secret_mode);
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
  * loopback server: authentication and headers, token cache and renewal,
  * pagination, tags and percent-encoding, IMEI lock, status changes, orders,
  * sandbox, credentials precedence, and no secret in logs or records. */
+#include <glib/gstdio.h>
 #include "tests/test-cloud-common.h"
 
 #include "station/station-error.h"
@@ -532,6 +533,7 @@ test_credentials (void)
                                       -1, NULL));
   g_assert_true (
       g_file_set_contents (ini_id_only, "[soracom]\nauth_key_id = keyId-CONFIG\n", -1, NULL));
+  g_assert_cmpint (g_chmod (ini, 0600), ==, 0); /* a file holding the key: owner only */
   cfg = station_config_load (ini, &error);
   g_assert_no_error (error);
   cfg_id = station_config_load (ini_id_only, &error);

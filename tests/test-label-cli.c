@@ -4,6 +4,7 @@
  * its paper-out error (exit 3), the fake-zpl-printer program's controls. */
 #include <gio/gio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fixtures/zpl-printer/fake-zpl-printer.h"
 #include "tests/common/test-common.h"
@@ -175,6 +176,39 @@ test_errors (void)
   }
 }
 
+/* --template with an arbitrary path (issue 16): the error never quotes the
+ * file's content, and a FIFO or device is refused at once (never read). */
+static void
+test_template_path_safety (void)
+{
+  g_autofree char *dir = tc_tmpdir ();
+  g_autofree char *secret = g_build_filename (dir, "shadow", NULL);
+  g_autofree char *secret2 = g_build_filename (dir, "grouped.label", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.label", NULL);
+  g_autofree char *file = g_build_filename (dir, "l.png", NULL);
+  const char *paths[] = { secret, secret2, fifo, "/dev/zero" };
+  const char *needles[] = { "shadow:1: is not a [group]", "grouped.label:2: is not a [group]",
+                            "not a regular file", "not a regular file" };
+
+  g_assert_true (g_file_set_contents (secret, "root:SECRET-7f3a:19000:0:99999:7:::\n", -1, NULL));
+  g_assert_true (
+      g_file_set_contents (secret2, "[label]\nSECRET-7f3a-line-two\nwidth_mm=50\n", -1, NULL));
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++) {
+    g_autofree char *out = NULL, *err = NULL;
+    int rc = cli (&out, &err, "label", "--device-id", "TRK-1", "--imsi", "440103167209666", "--out",
+                  file, "--template", paths[i], NULL);
+
+    g_test_message ("%s: %s", paths[i], err);
+    g_assert_cmpint (rc, ==, 2);
+    g_assert_true (g_str_has_prefix (err, "station-cli: label: "));
+    g_assert_nonnull (strstr (err, needles[i]));
+    g_assert_null (strstr (err, "SECRET"));
+    g_assert_cmpstr (out, ==, "");
+    g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  }
+}
+
 static void
 test_printer (void)
 {
@@ -275,31 +309,81 @@ test_fake_printer_program (void)
 
 /* A device ID too long for the default 50x30 label goes on the wide
  * 100x40 one when no template was asked for; both codes read back. */
+/* has_code128: zbar found any Code 128 in @file. */
+static gboolean
+has_code128 (GHashTable *zbar, const char *file)
+{
+  GPtrArray *symbols = g_hash_table_lookup (zbar, file);
+
+  for (guint i = 0; symbols != NULL && i < symbols->len; i++)
+    if (g_str_has_prefix (symbols->pdata[i], "CODE-128:"))
+      return TRUE;
+  return FALSE;
+}
+
+/* station-cli label without --template picks a shipped label that holds
+ * the ID (issue 16): every valid 64-character ID renders and decodes. */
 static void
 test_long_id_default (void)
 {
-  static const char *const ids[] = {
-    "GPS-TRACKER-FLEET-2026-LOT-0042-UNIT-000123", /* letters: Code 128 set B */
-    "1234567890123456789012345678901234567890123456789012345678901234", /* 64 digits */
+  static const struct {
+    const char *id;
+    gboolean code128; /* the chosen label has a Code 128 of the ID */
+  } ids[] = {
+    /* 30 letters: too long for 50x30, Code 128 set B on 100x40 */
+    { "GPS-TRACKER-FLEET-2026-LOT-004", TRUE },
+    /* 56 digits: 28 pairs in subset C on 100x40 */
+    { "12345678901234567890123456789012345678901234567890123456", TRUE },
+    /* 64 digits: 32 pairs, over 2-dot bars on 100 mm: Data Matrix only */
+    { "1234567890123456789012345678901234567890123456789012345678901234", FALSE },
+    /* 64 mixed, digit runs packed in subset C */
+    { "AB12345678901234567890123456789012345678901234567890123456789012", FALSE },
+    { "AB12345678AB12345678AB12345678AB12345678AB12345678AB12345678Z.-9", FALSE },
+    /* 43 letters */
+    { "GPS-TRACKER-FLEET-2026-LOT-0042-UNIT-000123", FALSE },
+    /* 64 letters: 64 symbol characters, over zint's 60: Data Matrix only */
+    { "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKL", FALSE },
+    /* 64 mixed that do not pack (no digit pairs) */
+    { "A1B2C3D4E5F6G7H8I9J0K1L2M3N4O5P6Q7R8S9T0U1V2W3X4Y5Z6-7.8a9b0c1d2", FALSE },
+    /* lower case and punctuation: the payload carries them upper-cased */
+    { "zz.yy-xx.ww-vv.uu-tt.ss-rr.qq-pp.oo-nn.mm-ll.kk-jj.ii-hh.gg-ff.e", FALSE },
   };
   g_autofree char *dir = tc_tmpdir ();
 
   for (gsize i = 0; i < G_N_ELEMENTS (ids); i++) {
     g_autofree char *png = g_strdup_printf ("%s/l%zu.png", dir, i);
     g_autofree char *out = NULL, *err = NULL;
-    g_autofree char *payload = g_strdup_printf ("DEV %s IMSI 440103167209666", ids[i]);
+    g_autofree char *upper = g_ascii_strup (ids[i].id, -1);
+    g_autofree char *payload = g_strdup_printf ("DEV %s IMSI 440103167209666", upper);
     g_autoptr (GPtrArray) files = g_ptr_array_new ();
     g_autoptr (GHashTable) zbar = NULL;
     g_autoptr (GHashTable) dmtx = NULL;
 
-    g_assert_cmpint (cli (&out, &err, "label", "--device-id", ids[i], "--imsi", "440103167209666",
-                          "--out", png, NULL),
+    g_assert_cmpuint (strlen (ids[i].id), <=, 64);
+    g_test_message ("%s", ids[i].id);
+    g_assert_cmpint (cli (&out, &err, "label", "--device-id", ids[i].id, "--imsi",
+                          "440103167209666", "--out", png, NULL),
                      ==, 0);
     g_ptr_array_add (files, png);
     zbar = label_decode_zbar (files);
     dmtx = label_decode_dmtx (files);
-    g_assert_true (label_decode_has (zbar, png, "CODE-128", ids[i]));
     g_assert_cmpstr (g_hash_table_lookup (dmtx, png), ==, payload);
+    if (ids[i].code128)
+      g_assert_true (label_decode_has (zbar, png, "CODE-128", upper)
+                     || label_decode_has (zbar, png, "CODE-128", ids[i].id));
+    else {
+      g_autofree char *zpl = g_strdup_printf ("%s/l%zu.zpl", dir, i);
+      g_autofree char *text = NULL;
+
+      g_assert_false (has_code128 (zbar, png));
+      /* the label says why it has no 1D symbol */
+      g_assert_cmpint (cli (NULL, NULL, "label", "--device-id", ids[i].id, "--imsi",
+                            "440103167209666", "--out", zpl, NULL),
+                       ==, 0);
+      g_assert_true (g_file_get_contents (zpl, &text, NULL, NULL));
+      g_assert_nonnull (strstr (text, "^FDNo Code 128: this ID is longer than Code 128 holds"));
+      g_assert_null (strstr (text, "^BC"));
+    }
   }
 }
 
@@ -310,6 +394,7 @@ main (int argc, char **argv)
   g_test_add_func ("/label-cli/formats", test_formats);
   g_test_add_func ("/label-cli/errors", test_errors);
   g_test_add_func ("/label-cli/long-id-default", test_long_id_default);
+  g_test_add_func ("/label-cli/template-path-safety", test_template_path_safety);
   g_test_add_func ("/label-cli/printer", test_printer);
   g_test_add_func ("/label-cli/fake-printer-program", test_fake_printer_program);
   return g_test_run ();

@@ -221,6 +221,55 @@ test_radio_still_on (void)
   g_assert_error (error, MODEM_ERROR, MODEM_ERROR_RADIO_STILL_ON);
 }
 
+/* Issue 11: +CGMI/+CGMM/+CGMR/+CGSN refused (ERROR, +CME ERROR) are asked
+ * again in their V.25ter form +GMI/+GMM/+GMR/+GSN, as ModemManager does, and
+ * each field keeps whatever answered: an answered +CGMM is not asked again,
+ * and ATI is not needed.  Replies as real modems gave them (sources in
+ * tests/data/modems/replies.txt); the refusals are the final results any
+ * 27.007 module gives. */
+static void
+test_identify_v25ter_fallbacks (void)
+{
+  static const FakeAnswer answers[] = {
+    { "AT", "\r\nOK\r\n" },
+    { "AT+CGMI", "\r\nERROR\r\n" },
+    /* Maxon MM-6280IND Extended AT Commands Manual (2009-06-25) p. 61 */
+    { "AT+GMI", "\r\nMaxon Electronics Australia Pty. Ltd.\r\n\r\nOK\r\n" },
+    /* gammu/wammu#6 (Huawei E173, AT+CGMM frame) */
+    { "AT+CGMM", "\r\nE173\r\n\r\nOK\r\n" },
+    { "AT+CGMR", "\r\n+CME ERROR: operation not supported\r\n" },
+    /* Motorola G24-L AT Commands Reference Manual (2008-04-15) p. 3-3 */
+    { "AT+GMR", "\r\n+GMR: \"G24-L SW 4-0.210-000\"\r\n\r\nOK\r\n" },
+    { "AT+CGSN", "\r\n+CME ERROR: 4\r\n" },
+    /* simcom-sim868.chat:12-16 */
+    { "AT+GSN", "\r\n868183032413341\r\n\r\nOK\r\n" },
+    /* simcom-sim868.chat:7-11 */
+    { "AT+CCID", "\r\n8944501687396204421f\r\n\r\nOK\r\n" },
+    { "AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n" },
+    { NULL },
+  };
+  g_autoptr (FakeModem) fake = fake_modem_new (answers, "\r\nERROR\r\n", FALSE, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Modem) modem = modem_open (fake_modem_path (fake), 0, &error);
+  g_autoptr (ModemIdentity) id = NULL;
+
+  g_assert_no_error (error);
+  modem_set_poll_interval (modem, 10, 10);
+  id = modem_identify (modem, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id->manufacturer, ==, "Maxon Electronics Australia Pty. Ltd.");
+  g_assert_cmpstr (id->model, ==, "E173");
+  g_assert_cmpstr (id->revision, ==, "G24-L SW 4-0.210-000");
+  g_assert_cmpstr (id->imei, ==, "868183032413341");
+  g_assert_cmpstr (id->iccid, ==, "8944501687396204421");
+  g_assert_cmpuint (fake_modem_count (fake, "AT+CGMI"), ==, 1);
+  g_assert_cmpuint (fake_modem_count (fake, "AT+GMI"), ==, 1);
+  g_assert_cmpuint (fake_modem_count (fake, "AT+GMM"), ==, 0); /* +CGMM answered */
+  g_assert_cmpuint (fake_modem_count (fake, "AT+GMR"), ==, 1);
+  g_assert_cmpuint (fake_modem_count (fake, "AT+GSN"), ==, 1);
+  g_assert_cmpuint (fake_modem_count (fake, "ATI"), ==, 0);
+}
+
 static void
 test_wait_ready (void)
 {
@@ -251,5 +300,6 @@ main (int argc, char **argv)
   g_test_add_func ("/modem/signal-and-radio-off", test_signal_and_radio_off);
   g_test_add_func ("/modem/radio-still-on", test_radio_still_on);
   g_test_add_func ("/modem/wait-ready", test_wait_ready);
+  g_test_add_func ("/modem/identify-v25ter-fallbacks", test_identify_v25ter_fallbacks);
   return g_test_run ();
 }

@@ -25,7 +25,7 @@ typedef struct {
   const char *const *model_prefixes; /* prefixes of +CGMM, used when the manufacturer is unknown */
   const ModemQuery *imei;            /* tried in order until one gives a value */
   const ModemQuery *iccid;
-  const ModemQuery *revision;   /* tried when AT+CGMR gives nothing */
+  const ModemQuery *revision;   /* tried when AT+CGMR and AT+GMR give nothing */
   const char *radio_off;        /* "AT+CFUN=0" or "AT+CFUN=4" */
   int radio_off_cfun;           /* the +CFUN: value that radio_off leaves */
   const char *const *boot_urcs; /* lines that say the module finished booting */

@@ -38,8 +38,9 @@ static const ModemQuery generic_iccid[] = {
   END_QUERY,
 };
 
+/* AT+CGMR and AT+GMR are always tried first (modem.c): a generic module
+ * has nothing else to offer */
 static const ModemQuery generic_revision[] = {
-  { "AT+GMR", at_parse_info },
   END_QUERY,
 };
 
@@ -157,6 +158,7 @@ static const char *const nordic_models[] = { "nRF91", NULL };
 static const ModemQuery nordic_imei[] = {
   { "AT+CGSN=1", at_parse_imei }, /* +CGSN: "352656100367872" */
   { "AT+CGSN", at_parse_imei },
+  { "AT+GSN", at_parse_imei }, /* V.25ter twin of +CGSN, as in generic_imei */
   END_QUERY,
 };
 static const ModemQuery nordic_iccid[] = {

@@ -354,18 +354,34 @@ check_value (ModemIdentity *id, const char *field, const char *value,
     g_ptr_array_add (id->warnings, g_strdup_printf ("%s: %s", field, e->message));
 }
 
+/* The identity commands of 27.007, each followed by its V.25ter twin, as
+ * ModemManager does: a module that refuses +CGMI (ERROR, +CME ERROR) may
+ * still answer +GMI, and each field keeps whatever answered. */
+static const ModemQuery manufacturer_queries[] = {
+  { "AT+CGMI", at_parse_info },
+  { "AT+GMI", at_parse_info },
+  { NULL, NULL },
+};
+static const ModemQuery model_queries[] = {
+  { "AT+CGMM", at_parse_info },
+  { "AT+GMM", at_parse_info },
+  { NULL, NULL },
+};
+static const ModemQuery revision_queries[] = {
+  { "AT+CGMR", at_parse_info },
+  { "AT+GMR", at_parse_info },
+  { NULL, NULL },
+};
+
 static gboolean
 identify_make (Modem *m, ModemIdentity *id, AtIdentityInfo *ati, SimEvidence *ev,
                GCancellable *cancellable, GError **error)
 {
-  static const ModemQuery cgmi = { "AT+CGMI", at_parse_info };
-  static const ModemQuery cgmm = { "AT+CGMM", at_parse_info };
-  static const ModemQuery cgmr = { "AT+CGMR", at_parse_info };
   g_autofree char *reply = NULL;
 
-  if (!query (m, &cgmi, &id->manufacturer, ev, cancellable, error)
-      || !query (m, &cgmm, &id->model, ev, cancellable, error)
-      || !query (m, &cgmr, &id->revision, ev, cancellable, error))
+  if (!query_first (m, manufacturer_queries, &id->manufacturer, ev, cancellable, error)
+      || !query_first (m, model_queries, &id->model, ev, cancellable, error)
+      || !query_first (m, revision_queries, &id->revision, ev, cancellable, error))
     return FALSE;
   if (id->manufacturer != NULL && id->model != NULL && id->revision != NULL)
     return TRUE;

@@ -100,7 +100,8 @@ gboolean modem_wait_ready (Modem *modem, guint timeout_ms, GCancellable *cancell
                            GError **error);
 
 /* modem_identify: reads manufacturer, model, revision (AT+CGMI/CGMM/CGMR,
- * ATI for what they do not give), selects the profile, then IMEI, IMSI,
+ * each refused one followed by its V.25ter twin AT+GMI/GMM/GMR, then ATI
+ * for what none gave; each field keeps whatever answered), selects the profile, then IMEI, IMSI,
  * ICCID through the profile's commands and the SIM state (AT+CPIN?, polled
  * while the SIM initialises, and the SIM errors any command returned).
  * Values that fail their check (identity.h) are kept and named in

@@ -10,6 +10,7 @@
 
 #include "station/cli/cli-commands.h"
 #include "station/secret.h"
+#include "station/store/store.h"
 
 /* The one explicit list of commands, in the order the usage text shows. */
 static const StationCliCommand *const commands[] = {
@@ -94,6 +95,48 @@ const StationCliCommand station_cli_help_command = {
   .run = help_run,
 };
 
+/* Empty global values are usage errors (an empty --db would silently mean
+ * the default store); --db must name a file in an existing folder: the
+ * store is not created in a folder that a typo invented. */
+static gboolean
+check_global_paths (StationCli *cli, GError **error)
+{
+  const struct {
+    const char *option, *value;
+  } values[] = {
+    { "--db", cli->db_path },
+    { "--config", cli->config_path },
+    { "--api-url", cli->api_url },
+  };
+  g_autofree char *dir = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++) {
+    if (values[i].value != NULL && *values[i].value == '\0') {
+      g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
+                   "%s needs a value (it was empty); leave %s out to use the default",
+                   values[i].option, values[i].option);
+      return FALSE;
+    }
+  }
+  if (cli->db_path == NULL)
+    return TRUE;
+  if (g_file_test (cli->db_path, G_FILE_TEST_IS_DIR)) {
+    g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_OPEN,
+                 "--db %s is a folder; give the store file, e.g. %s/station.db", cli->db_path,
+                 cli->db_path);
+    return FALSE;
+  }
+  dir = g_path_get_dirname (cli->db_path);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR)) {
+    g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_OPEN,
+                 "--db %s: the folder %s does not exist; create it first (mkdir -p %s) or fix "
+                 "the path",
+                 cli->db_path, dir, dir);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean
 station_cli_parse (StationCli *cli, const char *name, const char *parameter_string,
                    const GOptionEntry *entries, int *argc, char ***argv, GError **error)
@@ -123,6 +166,17 @@ station_cli_parse (StationCli *cli, const char *name, const char *parameter_stri
                  local->message, name);
     return FALSE;
   }
+  /* "--" ends the options: what follows is an argument even when it
+   * starts with '-' (GOption leaves the "--" itself in argv) */
+  for (int i = 1; i < *argc; i++) {
+    if (strcmp ((*argv)[i], "--") == 0) {
+      memmove (*argv + i, *argv + i + 1, sizeof (char *) * (size_t)(*argc - i));
+      (*argc)--;
+      break;
+    }
+  }
+  if (!check_global_paths (cli, error))
+    return FALSE;
   if (cli->verbose)
     g_log_set_debug_enabled (TRUE);
 

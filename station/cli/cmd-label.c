@@ -146,15 +146,24 @@ label_run (StationCli *cli, int argc, char **argv, GError **error)
   data.station = a.station;
   data.date = a.date;
 
-  /* the default 50x30 label holds device IDs of up to about 28 characters;
-   * a longer one (CONTRACT allows 64) goes on the wide label by itself */
+  /* no template asked for: the first shipped one that holds the ID.  The
+   * default 50x30 label holds device IDs of up to about 28 characters; a
+   * longer one (CONTRACT allows 64) goes on the wide label, and one that no
+   * Code 128 holds (over 60 symbol characters: 64 letters) on the wide label
+   * without a 1D symbol, which says so */
   if (a.template_name == NULL && cfg_template == NULL) {
-    g_autoptr (GError) fit = NULL;
-    g_autoptr (GBytes) probe = label_render (tmpl, &data, LABEL_FORMAT_ZPL, a.dpi, &fit);
+    static const char *const fallbacks[] = { LABEL_TEMPLATE_WIDE, LABEL_TEMPLATE_WIDE_2D };
 
-    if (probe == NULL && g_error_matches (fit, LABEL_ERROR, LABEL_ERROR_FIT)) {
+    for (gsize i = 0; i < G_N_ELEMENTS (fallbacks); i++) {
+      g_autoptr (GError) fit = NULL;
+      g_autoptr (GBytes) probe = label_render (tmpl, &data, LABEL_FORMAT_ZPL, a.dpi, &fit);
+
+      if (probe != NULL
+          || !(g_error_matches (fit, LABEL_ERROR, LABEL_ERROR_FIT)
+               || g_error_matches (fit, LABEL_ERROR, LABEL_ERROR_SYMBOL)))
+        break;
       g_clear_pointer (&tmpl, label_template_free);
-      tmpl = label_template_find (LABEL_TEMPLATE_WIDE, cfg_dir, error);
+      tmpl = label_template_find (fallbacks[i], cfg_dir, error);
       if (tmpl == NULL)
         goto out;
     }

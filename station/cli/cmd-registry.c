@@ -34,7 +34,7 @@ registry_run (StationCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *listen = NULL, *psk_file = NULL, *host = NULL, *token = NULL;
   g_autofree char *url = NULL;
-  gint64 max_body = 0;
+  gint64 max_body = 0, max_connections = 0, request_timeout_ms = 0;
   const GOptionEntry entries[]
       = { { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
             "address to listen on, e.g. 127.0.0.1:8888 ([registry] listen)", "HOST:PORT" },
@@ -67,6 +67,18 @@ registry_run (StationCli *cli, int argc, char **argv, GError **error)
     return -1;
   if (!station_config_get_int (cli->config, "registry", "max_body", 0, &max_body, error))
     return -1;
+  if (!station_config_get_int (cli->config, "registry", "max_connections", 0, &max_connections,
+                               error)
+      || !station_config_get_int (cli->config, "registry", "request_timeout_ms", 0,
+                                  &request_timeout_ms, error))
+    return -1;
+  if (max_body < 0 || max_connections < 0 || max_connections > 65536 || request_timeout_ms < 0
+      || request_timeout_ms > 3600 * 1000) {
+    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
+                 "[registry] max_body must be >= 0, max_connections 0-65536 and "
+                 "request_timeout_ms 0-3600000 (0: the default)");
+    return -1;
+  }
   psk = registry_psk_load (psk_file, error);
   if (psk == NULL)
     return -1;
@@ -78,6 +90,8 @@ registry_run (StationCli *cli, int argc, char **argv, GError **error)
   opts.psk = psk;
   opts.token = token;
   opts.max_body = max_body > 0 ? (gsize)max_body : 0;
+  opts.max_connections = (guint)max_connections;
+  opts.request_timeout_ms = (guint)request_timeout_ms;
   opts.log = print_log_line;
   server = registry_server_new (store, &opts);
   if (!registry_server_start (server, host, port, error))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "drivers/identity.h"
+#include "station/registry/registry-listener.h"
 #include "station/registry/registry.h"
 
 struct _RegistryServer {
@@ -15,6 +16,8 @@ struct _RegistryServer {
   char *token;
   gsize max_body;
   gint64 max_skew_ms;
+  guint max_connections;
+  guint request_timeout_ms;
   RegistryLogFunc log;
   gpointer log_data;
 
@@ -22,6 +25,7 @@ struct _RegistryServer {
   GMainContext *context;
   GMainLoop *loop;
   SoupServer *soup;
+  RegistryListener *listener;
   char *host;
   guint want_port;
   guint port;
@@ -38,14 +42,21 @@ typedef struct {
   gsize bytes;
 } BodyCount;
 
+/* Every field of a log line is escaped: a request's method and path are
+ * whatever the peer sent, control bytes included. */
 static void
 log_line (RegistryServer *s, SoupServerMessage *msg, const char *device_id, guint status,
           const char *reason)
 {
   const char *remote = soup_server_message_get_remote_host (msg);
-  g_autofree char *line = g_strdup_printf ("%s %s %s %u %s", remote ? remote : "-",
-                                           soup_server_message_get_method (msg),
-                                           device_id ? device_id : "-", status, reason);
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *who = device_id ? device_id : uri ? g_uri_get_path (uri) : NULL;
+  g_autofree char *e_remote = registry_log_escape (remote ? remote : "-");
+  g_autofree char *e_method = registry_log_escape (soup_server_message_get_method (msg));
+  g_autofree char *e_who = registry_log_escape (who && *who ? who : "-");
+  g_autofree char *e_reason = registry_log_escape (reason);
+  g_autofree char *line
+      = g_strdup_printf ("%s %s %s %u %s", e_remote, e_method, e_who, status, e_reason);
 
   g_atomic_int_inc (&s->count);
   if (s->log != NULL)
@@ -236,6 +247,22 @@ handle_register (RegistryServer *s, SoupServerMessage *msg, const char *path)
   registry_verdict_clear (&v);
 }
 
+typedef void (*RouteFunc) (RegistryServer *s, SoupServerMessage *msg, const char *path);
+
+/* The paths the receiver serves, tried in order: a path matches by its
+ * prefix (or, for suffix rows, its ending); a matching path with another
+ * method is 405 naming the usage.  Another endpoint is one more row. */
+static const struct {
+  const char *prefix; /* NULL: match by suffix */
+  const char *suffix;
+  const char *method;
+  RouteFunc handle;
+  const char *usage;
+} routes[] = {
+  { "/registrations/", NULL, "GET", handle_list, "GET /registrations/<device_id>" },
+  { NULL, "/register", "POST", handle_register, "POST /<device_id>/register" },
+};
+
 static void
 handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
          gpointer data)
@@ -243,22 +270,63 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   RegistryServer *s = data;
   const char *method = soup_server_message_get_method (msg);
 
-  if (g_str_has_prefix (path, "/registrations/")) {
-    if (strcmp (method, "GET") != 0)
-      respond (s, msg, 405, "method not allowed (GET /registrations/<device_id>)", NULL);
-    else
-      handle_list (s, msg, path);
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++) {
+    g_autofree char *why = NULL;
+
+    if (routes[i].prefix ? !g_str_has_prefix (path, routes[i].prefix)
+                         : !g_str_has_suffix (path, routes[i].suffix))
+      continue;
+    if (strcmp (method, routes[i].method) == 0) {
+      routes[i].handle (s, msg, path);
+      return;
+    }
+    why = g_strdup_printf ("method not allowed (%s)", routes[i].usage);
+    respond (s, msg, 405, why, NULL);
     return;
   }
-  if (!g_str_has_suffix (path, "/register")) {
-    respond (s, msg, 404, "unknown path: POST /<device_id>/register", NULL);
-    return;
-  }
-  if (strcmp (method, "POST") != 0) {
-    respond (s, msg, 405, "method not allowed (POST /<device_id>/register)", NULL);
-    return;
-  }
-  handle_register (s, msg, path);
+  respond (s, msg, 404, "unknown path: POST /<device_id>/register", NULL);
+}
+
+/* Request progress, for the listener's per-request deadline. */
+static void
+on_request_read (SoupServer *server, SoupServerMessage *msg, gpointer data)
+{
+  RegistryServer *s = data;
+
+  registry_listener_request_busy (s->listener, soup_server_message_get_remote_address (msg), TRUE);
+}
+
+static void
+on_request_done (SoupServer *server, SoupServerMessage *msg, gpointer data)
+{
+  RegistryServer *s = data;
+
+  registry_listener_request_busy (s->listener, soup_server_message_get_remote_address (msg), FALSE);
+}
+
+static void
+on_accept (GSocketConnection *conn, gpointer data)
+{
+  RegistryServer *s = data;
+  GSocket *sock = g_socket_connection_get_socket (conn);
+  g_autoptr (GSocketAddress) local = g_socket_get_local_address (sock, NULL);
+  g_autoptr (GSocketAddress) remote = g_socket_get_remote_address (sock, NULL);
+  g_autoptr (GError) error = NULL;
+
+  if (!soup_server_accept_iostream (s->soup, G_IO_STREAM (conn), local, remote, &error))
+    g_warning ("cannot serve a connection: %s", error->message);
+}
+
+static void
+on_listener_note (const char *note, gpointer data)
+{
+  RegistryServer *s = data;
+  g_autofree char *line = g_strdup_printf ("- - - 0 %s", note);
+
+  if (s->log != NULL)
+    s->log (line, s->log_data);
+  else
+    g_message ("%s", note);
 }
 
 static gboolean
@@ -275,19 +343,19 @@ server_thread (gpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GInetAddress) addr = g_inet_address_new_from_string (s->host);
   g_autoptr (GSocketAddress) sa = NULL;
-  GSList *uris;
 
   g_main_context_push_thread_default (s->context);
   s->soup = soup_server_new ("server-header", "station-registry", NULL);
   soup_server_add_early_handler (s->soup, NULL, early_handler, s, NULL);
   soup_server_add_handler (s->soup, NULL, handler, s, NULL);
+  g_signal_connect (s->soup, "request-read", G_CALLBACK (on_request_read), s);
+  g_signal_connect (s->soup, "request-finished", G_CALLBACK (on_request_done), s);
+  g_signal_connect (s->soup, "request-aborted", G_CALLBACK (on_request_done), s);
   sa = g_inet_socket_address_new (addr, (guint16)s->want_port);
-  if (soup_server_listen (s->soup, sa, 0, &error)) {
-    uris = soup_server_get_uris (s->soup);
-    if (uris != NULL)
-      s->port = (guint)g_uri_get_port (uris->data);
-    g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-  }
+  s->listener = registry_listener_new (s->context, sa, s->max_connections, s->request_timeout_ms,
+                                       on_accept, on_listener_note, s, &error);
+  if (s->listener != NULL)
+    s->port = registry_listener_get_port (s->listener);
 
   g_mutex_lock (&s->lock);
   if (error != NULL)
@@ -300,6 +368,7 @@ server_thread (gpointer data)
   if (error == NULL)
     g_main_loop_run (s->loop);
 
+  g_clear_pointer (&s->listener, registry_listener_free);
   soup_server_disconnect (s->soup);
   g_clear_object (&s->soup);
   /* let the disconnections finish before the context goes */
@@ -321,6 +390,10 @@ registry_server_new (Store *store, const RegistryOptions *options)
   s->token = options->token && *options->token ? g_strdup (options->token) : NULL;
   s->max_body = options->max_body ? options->max_body : REGISTRY_MAX_BODY;
   s->max_skew_ms = options->max_skew_ms ? options->max_skew_ms : REGISTRY_MAX_SKEW_MS;
+  s->max_connections = options->max_connections ? options->max_connections
+                                                : registry_listener_max_connections_default ();
+  s->request_timeout_ms
+      = options->request_timeout_ms ? options->request_timeout_ms : REGISTRY_REQUEST_TIMEOUT_MS;
   s->log = options->log;
   s->log_data = options->log_data;
   g_mutex_init (&s->lock);

@@ -225,3 +225,19 @@ registry_verdict_clear (RegistryVerdict *v)
 {
   g_clear_pointer (&v->device_id, g_free);
 }
+
+char *
+registry_log_escape (const char *text)
+{
+  GString *out = g_string_sized_new (text ? strlen (text) : 1);
+
+  for (const guchar *p = (const guchar *)(text ? text : ""); *p != '\0'; p++) {
+    if (*p == '\\')
+      g_string_append (out, "\\\\");
+    else if (*p < 0x20 || *p > 0x7e)
+      g_string_append_printf (out, "\\x%02x", *p);
+    else
+      g_string_append_c (out, (char)*p);
+  }
+  return g_string_free (out, FALSE);
+}

@@ -33,6 +33,12 @@ typedef enum {
 #define REGISTRY_MAX_SKEW_MS  (5 * 60 * 1000)
 #define REGISTRY_MAX_BODY     (64 * 1024)
 #define REGISTRY_MAX_PSK_SIZE 4096
+/* Connections open at once, at most (see registry-listener.h for the default,
+ * which also depends on RLIMIT_NOFILE); more wait in the listen backlog. */
+#define REGISTRY_MAX_CONNECTIONS 512
+/* A connection must deliver a complete request within this long of being
+ * accepted or of its previous answer, else it is closed. */
+#define REGISTRY_REQUEST_TIMEOUT_MS (10 * 1000)
 
 /* registry_psk_load: the PSK in @path without one trailing newline ("\n"
  * or "\r\n").  Refused (REGISTRY_ERROR_PSK, message naming the file and the
@@ -76,15 +82,26 @@ void registry_verify (const RegistryRequest *req, GBytes *psk, gint64 now_ms, gi
                       RegistryVerdict *verdict);
 void registry_verdict_clear (RegistryVerdict *verdict);
 
-/* One log line per request, e.g. "127.0.0.1 DEV-1 200 recorded". */
+/* registry_log_escape: @text with every byte outside printable ASCII
+ * (0x20-0x7e) written as \xNN and a backslash as \\, so a
+ * log line holds exactly one line of plain text whatever a peer sent.
+ * Free with g_free(). */
+char *registry_log_escape (const char *text);
+
+/* One log line per request, e.g. "127.0.0.1 POST DEV-1 200 recorded"
+ * (remote, method, device ID or, when there is none, the request path,
+ * status, reason; every field escaped with registry_log_escape()).  Accept
+ * events are lines "- - - 0 accept paused: ..." / "... accept resumed: ...". */
 typedef void (*RegistryLogFunc) (const char *line, gpointer user_data);
 
 typedef struct {
-  GBytes *psk;         /* required */
-  const char *token;   /* bearer token for GET /registrations; NULL disables it */
-  gsize max_body;      /* 0: REGISTRY_MAX_BODY */
-  gint64 max_skew_ms;  /* 0: REGISTRY_MAX_SKEW_MS */
-  RegistryLogFunc log; /* NULL: g_message() */
+  GBytes *psk;              /* required */
+  const char *token;        /* bearer token for GET /registrations; NULL disables it */
+  gsize max_body;           /* 0: REGISTRY_MAX_BODY */
+  gint64 max_skew_ms;       /* 0: REGISTRY_MAX_SKEW_MS */
+  guint max_connections;    /* 0: half of RLIMIT_NOFILE, at most REGISTRY_MAX_CONNECTIONS */
+  guint request_timeout_ms; /* 0: REGISTRY_REQUEST_TIMEOUT_MS */
+  RegistryLogFunc log;      /* NULL: g_message() */
   gpointer log_data;
 } RegistryOptions;
 

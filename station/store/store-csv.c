@@ -2,7 +2,12 @@
  * iccid, serial_number, msisdn; RFC 4180 quoting). */
 #define G_LOG_DOMAIN "station-store"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "drivers/identity.h"
 #include "station/store/store-private.h"
@@ -281,8 +286,27 @@ store_sim_csv_load (const char *path, GError **error)
   gsize length = 0;
   g_autoptr (GMappedFile) map = NULL;
   g_autoptr (GError) local = NULL;
+  struct stat st;
+  int fd;
 
-  map = g_mapped_file_new (path, FALSE, &local);
+  /* opened without blocking (a FIFO would wait for a writer forever), and
+   * refused unless it is a regular file */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0) {
+    int e = errno;
+    g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_CSV, "%s: cannot be read (%s)", path,
+                 g_strerror (e));
+    return NULL;
+  }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
+    close (fd);
+    g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_CSV,
+                 "%s: not a regular file (a FIFO, device or folder is not read); give a CSV file",
+                 path);
+    return NULL;
+  }
+  map = g_mapped_file_new_from_fd (fd, FALSE, &local);
+  close (fd);
   if (map == NULL) {
     g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_CSV, "%s: cannot be read (%s)", path,
                  local->message);

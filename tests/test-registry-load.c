@@ -1,0 +1,452 @@
+/* tests/test-registry-load.c - the Beam registration receiver under hostile
+ * load (issue 16), as a station-cli registry process: accepting resumes
+ * after file-descriptor exhaustion (RLIMIT_NOFILE 128, 130 half-open
+ * connections), half-open connections are closed by the request deadline,
+ * the connection cap holds and makes the longest-waiting one room for a
+ * new connection, a burst of 200 connections made while
+ * the receiver is stopped all complete (listen backlog SOMAXCONN) and are
+ * all recorded, and control bytes in a request never reach the log raw. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "station/beam-signature.h"
+#include "station/registry/registry.h"
+#include "station/store/store.h"
+#include "tests/common/test-common.h"
+
+#define PSK  "test-psk-0123"
+#define IMSI "440100000000001"
+#define IMEI "356938035643809"
+
+typedef struct {
+  char *dir;
+  char *db;
+  GPid pid;
+  int out; /* the child's stdout */
+  guint port;
+  GString *seen; /* stdout read so far */
+} Receiver;
+
+/* Reads the child's stdout until @needle has appeared (TRUE) or
+ * @timeout_ms passed (FALSE). */
+static gboolean
+receiver_wait_output (Receiver *r, const char *needle, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (strstr (r->seen->str, needle) == NULL) {
+    struct pollfd p = { .fd = r->out, .events = POLLIN };
+    gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+    char buf[4096];
+    ssize_t n;
+
+    if (left <= 0 || poll (&p, 1, (int)left) <= 0)
+      return FALSE;
+    n = read (r->out, buf, sizeof buf);
+    if (n <= 0)
+      return FALSE;
+    g_string_append_len (r->seen, buf, n);
+  }
+  return TRUE;
+}
+
+static rlim_t child_nofile;
+
+/* In the child before exec: its file-descriptor limit, and death with the
+ * test (a failed assertion must not leave a receiver behind). */
+static void
+child_setup (gpointer data)
+{
+  struct rlimit rl;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (child_nofile > 0 && getrlimit (RLIMIT_NOFILE, &rl) == 0) {
+    rl.rlim_cur = child_nofile;
+    setrlimit (RLIMIT_NOFILE, &rl);
+  }
+}
+
+/* Starts station-cli registry with @config_lines in a config file, under
+ * an RLIMIT_NOFILE soft limit of @nofile (0: unchanged), and waits for its
+ * "registry listening on" line. */
+static void
+receiver_start (Receiver *r, const char *config_lines, rlim_t nofile)
+{
+  g_autofree char *psk = NULL, *config = NULL, *exe = NULL, *text = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *p;
+
+  r->dir = tc_tmpdir ();
+  r->db = g_build_filename (r->dir, "reg.db", NULL);
+  psk = g_build_filename (r->dir, "beam.psk", NULL);
+  config = g_build_filename (r->dir, "station.ini", NULL);
+  exe = tc_build_path ("station/station-cli");
+  g_assert_true (g_file_set_contents (psk, PSK "\n", -1, NULL));
+  g_assert_cmpint (g_chmod (psk, 0600), ==, 0);
+  text = g_strdup_printf ("[registry]\n%s\n", config_lines ? config_lines : "");
+  g_assert_true (g_file_set_contents (config, text, -1, NULL));
+  r->seen = g_string_new (NULL);
+
+  {
+    const char *argv[] = { exe,        "--config",    config,       "--db", r->db, "registry",
+                           "--listen", "127.0.0.1:0", "--psk-file", psk,    NULL };
+
+    child_nofile = nofile;
+    g_spawn_async_with_pipes (NULL, (char **)argv, NULL,
+                              G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, child_setup,
+                              NULL, &r->pid, NULL, &r->out, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (receiver_wait_output (r, "\n", 30000));
+  g_test_message ("%s", r->seen->str);
+  p = strstr (r->seen->str, "registry listening on http://127.0.0.1:");
+  g_assert_nonnull (p);
+  r->port = (guint)atoi (p + strlen ("registry listening on http://127.0.0.1:"));
+  g_assert_cmpuint (r->port, >, 0);
+}
+
+static void
+receiver_stop (Receiver *r)
+{
+  tc_kill (r->pid, 5000);
+  close (r->out);
+  g_string_free (r->seen, TRUE);
+  tc_rm_rf (r->dir);
+  g_free (r->dir);
+  g_free (r->db);
+}
+
+static guint
+count_records (Receiver *r)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Store) store = store_open (r->db, STORE_OPEN_DEFAULT, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 1000; i++) {
+    g_autofree char *id = g_strdup_printf ("load-%04u", i);
+    g_autoptr (GPtrArray) list = store_registration_list_by_device (store, id, &error);
+
+    g_assert_no_error (error);
+    n += list->len;
+  }
+  return n;
+}
+
+/* A TCP connection to 127.0.0.1:@port; non-blocking when @nonblock (the
+ * connect may then still be in progress). */
+static int
+connect_port (guint port, gboolean nonblock)
+{
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons ((guint16)port) };
+  int fd = socket (AF_INET, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+  int rc;
+
+  g_assert_cmpint (fd, >=, 0);
+  a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  rc = connect (fd, (struct sockaddr *)&a, sizeof a);
+  if (rc != 0)
+    g_assert_true (nonblock && errno == EINPROGRESS);
+  return fd;
+}
+
+/* A complete signed registration of device "LOAD-<n>". */
+static char *
+signed_request (guint n)
+{
+  g_autofree char *ts = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / 1000 + n);
+  BeamSignedHeaders h = { .imei = IMEI, .imsi = IMSI, .timestamp = ts };
+  g_autofree char *sig = beam_signature_compute (PSK, strlen (PSK), &h);
+
+  return g_strdup_printf ("POST /LOAD-%04u/register HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "x-soracom-imsi: %s\r\nx-soracom-imei: %s\r\n"
+                          "x-soracom-timestamp: %s\r\nx-soracom-signature: %s\r\n"
+                          "x-soracom-signature-version: %s\r\nContent-Length: 0\r\n"
+                          "Connection: close\r\n\r\n",
+                          n, IMSI, IMEI, ts, sig, BEAM_SIGNATURE_VERSION);
+}
+
+static void
+write_all (int fd, const char *text)
+{
+  gsize len = strlen (text), done = 0;
+
+  while (done < len) {
+    ssize_t n = write (fd, text + done, len - done);
+
+    if (n < 0 && errno == EAGAIN) {
+      struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+      g_assert_cmpint (poll (&p, 1, 10000), ==, 1);
+      continue;
+    }
+    g_assert_cmpint (n, >, 0);
+    done += (gsize)n;
+  }
+}
+
+/* The HTTP status the server answered on @fd (0: closed without one, or
+ * nothing within @timeout_ms). */
+static guint
+read_status (int fd, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  char buf[64];
+  gsize have = 0;
+
+  while (have < 12) {
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+    ssize_t n;
+
+    if (left <= 0 || poll (&p, 1, (int)left) <= 0)
+      return 0;
+    n = read (fd, buf + have, sizeof buf - 1 - have);
+    if (n < 0 && errno == EAGAIN)
+      continue;
+    if (n <= 0)
+      return 0;
+    have += (gsize)n;
+  }
+  buf[have] = '\0';
+  return g_str_has_prefix (buf, "HTTP/1.1 ") ? (guint)atoi (buf + 9) : 0;
+}
+
+/* One signed registration on a new connection: its status. */
+static guint
+register_one (Receiver *r, guint n, guint timeout_ms)
+{
+  g_autofree char *req = signed_request (n);
+  int fd = connect_port (r->port, FALSE);
+  guint status;
+
+  write_all (fd, req);
+  status = read_status (fd, timeout_ms);
+  close (fd);
+  return status;
+}
+
+/* @n connections that each send the start of a request and stop there. */
+static int *
+open_half (Receiver *r, guint n)
+{
+  int *fds = g_new (int, n);
+
+  for (guint i = 0; i < n; i++) {
+    fds[i] = connect_port (r->port, TRUE);
+  }
+  for (guint i = 0; i < n; i++) {
+    struct pollfd p = { .fd = fds[i], .events = POLLOUT };
+
+    g_assert_cmpint (poll (&p, 1, 10000), ==, 1);
+    write_all (fds[i], "POST /HALF/register HTTP/1.1\r\nHost: 127.0.0.1\r\nx-soracom-imsi: 44");
+  }
+  return fds;
+}
+
+/* RLIMIT_NOFILE 128 and a cap above it (so accept really runs out of file
+ * descriptors): 130 half-open connections exhaust the descriptors; once
+ * they close, accepting resumes and a registration is recorded. */
+static void
+test_fd_exhaustion_recovers (void)
+{
+  Receiver r = { 0 };
+  int *fds;
+
+  receiver_start (&r, "max_connections=1000\nrequest_timeout_ms=600000", 128);
+  fds = open_half (&r, 130);
+  g_assert_true (receiver_wait_output (&r, "Too many open files", 30000));
+  for (guint i = 0; i < 130; i++)
+    close (fds[i]);
+  g_free (fds);
+  g_assert_cmpuint (register_one (&r, 1, 30000), ==, 200);
+  g_assert_true (receiver_wait_output (&r, "accept resumed", 5000));
+  g_assert_cmpuint (count_records (&r), ==, 1);
+  receiver_stop (&r);
+}
+
+/* Waits until the receiver ended each of @fds[0..n) (end of stream or
+ * reset, nothing answered): FALSE when one is still open at @timeout_ms. */
+static gboolean
+all_closed_by_peer (int *fds, guint n, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  for (guint i = 0; i < n; i++) {
+    char buf[256];
+    ssize_t got;
+
+    for (;;) {
+      struct pollfd p = { .fd = fds[i], .events = POLLIN };
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+
+      if (left <= 0 || poll (&p, 1, (int)left) != 1)
+        return FALSE;
+      got = read (fds[i], buf, sizeof buf);
+      if (got < 0 && errno == EAGAIN)
+        continue;
+      break;
+    }
+    if (got > 0)
+      return FALSE; /* an answer to half a request */
+  }
+  return TRUE;
+}
+
+/* Below the cap: connections that never finish their request are closed
+ * by the request deadline (request_timeout_ms). */
+static void
+test_half_open_timeout (void)
+{
+  Receiver r = { 0 };
+  int *fds;
+
+  receiver_start (&r, "request_timeout_ms=300", 0);
+  fds = open_half (&r, 10);
+  g_assert_true (all_closed_by_peer (fds, 10, 30000));
+  for (guint i = 0; i < 10; i++)
+    close (fds[i]);
+  g_free (fds);
+  g_assert_cmpuint (register_one (&r, 2, 30000), ==, 200);
+  g_assert_cmpuint (count_records (&r), ==, 1);
+  receiver_stop (&r);
+}
+
+/* RLIMIT_NOFILE 128 with the default cap (64) and a request timeout of 10
+ * minutes: 130 half-open connections that never close.  The cap holds (no
+ * EMFILE), each waiting connection makes the one that waited longest close,
+ * so a registration behind the flood is answered long before any timeout,
+ * and the first 66 half-open connections were closed by the receiver. */
+static void
+test_cap_evicts_oldest (void)
+{
+  Receiver r = { 0 };
+  int *fds;
+
+  receiver_start (&r, "request_timeout_ms=600000", 128);
+  fds = open_half (&r, 130);
+  g_assert_true (receiver_wait_output (&r, "accept paused: 64 connections open", 30000));
+  g_assert_cmpuint (register_one (&r, 3, 30000), ==, 200);
+  g_assert_true (all_closed_by_peer (fds, 130 - 64, 30000));
+  for (guint i = 0; i < 130; i++)
+    close (fds[i]);
+  g_free (fds);
+  g_assert_null (strstr (r.seen->str, "Too many open files"));
+  g_assert_cmpuint (count_records (&r), ==, 1);
+  receiver_stop (&r);
+}
+
+/* 200 connections made while the receiver is stopped (SIGSTOP) all
+ * complete their handshake (a backlog of 10 would leave most in SYN
+ * retries), and once it runs again all 200 registrations are answered 200
+ * and recorded (none reset). */
+static void
+test_burst_200 (void)
+{
+  Receiver r = { 0 };
+  enum { N = 200 };
+  int fds[N];
+  guint connected = 0, ok = 0;
+  gint64 deadline;
+
+  receiver_start (&r, NULL, 0);
+  g_assert_cmpint (kill (r.pid, SIGSTOP), ==, 0);
+  for (guint i = 0; i < N; i++)
+    fds[i] = connect_port (r.port, TRUE);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  for (guint i = 0; i < N; i++) {
+    struct pollfd p = { .fd = fds[i], .events = POLLOUT };
+    gint64 left = MAX (0, (deadline - g_get_monotonic_time ()) / 1000);
+    int err = 0;
+    socklen_t len = sizeof err;
+
+    if (poll (&p, 1, (int)left) == 1 && getsockopt (fds[i], SOL_SOCKET, SO_ERROR, &err, &len) == 0
+        && err == 0)
+      connected++;
+  }
+  g_assert_cmpint (kill (r.pid, SIGCONT), ==, 0);
+  g_assert_cmpuint (connected, ==, N);
+  for (guint i = 0; i < N; i++) {
+    g_autofree char *req = signed_request (100 + i);
+
+    write_all (fds[i], req);
+  }
+  for (guint i = 0; i < N; i++) {
+    if (read_status (fds[i], 60000) == 200)
+      ok++;
+    close (fds[i]);
+  }
+  g_assert_cmpuint (ok, ==, N);
+  g_assert_cmpuint (count_records (&r), ==, N);
+  receiver_stop (&r);
+}
+
+/* Control bytes and non-ASCII in the method and the path are escaped in the
+ * log line: the receiver's stdout holds them as \xNN, never raw. */
+static void
+test_log_escapes_request (void)
+{
+  Receiver r = { 0 };
+  int fd;
+  const char *req = "G\x1b[31mET /x\x7f%0a\xc3\xa9/register HTTP/1.1\r\nHost: a\r\n"
+                    "Content-Length: 0\r\nConnection: close\r\n\r\n";
+
+  receiver_start (&r, NULL, 0);
+  fd = connect_port (r.port, FALSE);
+  write_all (fd, req);
+  g_assert_cmpuint (read_status (fd, 30000), !=, 0);
+  close (fd);
+  g_assert_true (receiver_wait_output (&r, "G\\x1b[31mET", 10000));
+  g_assert_true (receiver_wait_output (&r, "\n", 10000));
+  g_assert_null (strchr (r.seen->str, '\x1b'));
+  g_assert_null (strchr (r.seen->str, '\x7f'));
+  for (const char *p = r.seen->str; *p; p++)
+    g_assert_true (*p == '\n' || (*p >= 0x20 && *p <= 0x7e));
+  receiver_stop (&r);
+}
+
+static void
+test_escape_table (void)
+{
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+    { "POST", "POST" },
+    { "G\x1b[2JET", "G\\x1b[2JET" },
+    { "/a\r\nb", "/a\\x0d\\x0ab" },
+    { "back\\slash", "back\\\\slash" },
+    { "\xc3\xa9t\xc3\xa9", "\\xc3\\xa9t\\xc3\\xa9" },
+    { "\x7f\x01", "\\x7f\\x01" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *got = registry_log_escape (cases[i].in);
+
+    g_assert_cmpstr (got, ==, cases[i].out);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  signal (SIGPIPE, SIG_IGN);
+  tc_init (&argc, &argv);
+  g_test_add_func ("/registry-load/escape-table", test_escape_table);
+  g_test_add_func ("/registry-load/log-escapes-request", test_log_escapes_request);
+  g_test_add_func ("/registry-load/fd-exhaustion-recovers", test_fd_exhaustion_recovers);
+  g_test_add_func ("/registry-load/half-open-timeout", test_half_open_timeout);
+  g_test_add_func ("/registry-load/cap-evicts-oldest", test_cap_evicts_oldest);
+  g_test_add_func ("/registry-load/burst-200", test_burst_200);
+  return g_test_run ();
+}
