@@ -5,7 +5,10 @@
 #include "ui/station-run.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "labels/label-payload.h"
+#include "station/label-reprint.h"
 #include "station/unit-lookup.h"
 
 /* A pointer to the run that outlives it, for the printer thread's notices
@@ -39,6 +42,14 @@ struct _StationRun {
   const char *const *step_names;
   guint step_count;
   guint passed, failed, errors, api_calls;
+  guint *step_limits_ms;         /* per step index (from 1), from the recipe once open */
+  StoreBatchCounts batch_counts; /* the batch in the store, read by the workers */
+  gboolean have_batch_counts;
+  gint64 session_started; /* monotonic µs of the first unit of this session, 0 before */
+  guint session_units;    /* units finished in this session */
+  guint run_units;        /* units finished in the current (or last) run */
+  gboolean stop_requested;
+  GPtrArray *interrupted; /* "device (slot N)" left to resume by the last stop */
 };
 
 G_DEFINE_FINAL_TYPE (StationRun, station_run, G_TYPE_OBJECT)
@@ -66,7 +77,9 @@ typedef struct {
   StationRun *run; /* a reference */
   EngineEvent ev;
   char *strings[7];
-  gint64 at; /* UTC µs */
+  gint64 at;               /* UTC µs */
+  StoreBatchCounts counts; /* the batch after a unit finished */
+  gboolean have_counts;
 } EventCopy;
 
 static void
@@ -137,21 +150,43 @@ apply_event (gpointer data)
 
   switch (ev->kind) {
   case ENGINE_EVENT_UNIT_STARTED:
+    if (self->session_started == 0)
+      self->session_started = g_get_monotonic_time ();
     if (slot != NULL)
       station_slot_unit_started (slot, ev->device_id);
     break;
   case ENGINE_EVENT_STEP_STARTED:
   case ENGINE_EVENT_STEP_SKIPPED:
-    if (slot != NULL)
-      station_slot_step (slot, ev->step, step_index (self, ev->step));
+    if (slot != NULL) {
+      guint index = step_index (self, ev->step);
+      guint limit
+          = self->step_limits_ms != NULL && index > 0 && ev->kind == ENGINE_EVENT_STEP_STARTED
+                ? self->step_limits_ms[index]
+                : 0;
+
+      station_slot_step_timed (slot, ev->step, index, limit, g_get_monotonic_time ());
+    }
     break;
   case ENGINE_EVENT_STEP_FINISHED:
     break;
   case ENGINE_EVENT_UNIT_FINISHED: {
     g_autoptr (StationUnitRow) row = NULL;
     const char *result = engine_result_name (ev->result);
+    gboolean interrupted
+        = ev->result == ENGINE_RESULT_ERROR && g_strcmp0 (ev->failure_code, "cancelled") == 0;
 
-    if (slot != NULL)
+    if (c->have_counts) {
+      self->batch_counts = c->counts;
+      self->have_batch_counts = TRUE;
+    }
+    self->session_units++;
+    self->run_units++;
+    if (interrupted && self->stop_requested)
+      g_ptr_array_add (self->interrupted,
+                       g_strdup_printf (_ ("%s (slot %u)"), ev->device_id, ev->slot));
+    if (slot != NULL && interrupted)
+      station_slot_unit_interrupted (slot, ev->device_id);
+    else if (slot != NULL)
       station_slot_unit_finished (slot, ev->device_id, ev->result == ENGINE_RESULT_PASSED,
                                   ev->failure_code, ev->message);
     /* one row per unit: a unit finishing again (resumed after a stop or
@@ -201,6 +236,9 @@ on_engine_event (const EngineEvent *event, gpointer data)
   c->ev.failure_code = c->strings[5] = g_strdup (event->failure_code);
   c->ev.message = c->strings[6] = g_strdup (event->message);
   c->at = g_get_real_time ();
+  /* the batch's counts as the store has them now (this thread's connection) */
+  if (event->kind == ENGINE_EVENT_UNIT_FINISHED && self->line != NULL)
+    c->have_counts = store_batch_count (self->line->store, self->line->batch_id, &c->counts, NULL);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_event, c, event_copy_free);
 }
 
@@ -254,6 +292,8 @@ typedef struct {
   gboolean engine; /* run the engine once the line is open */
   GCancellable *cancellable;
   EngineSummary summary;
+  StoreBatchCounts counts; /* the batch after the run */
+  gboolean have_counts;
 } Job;
 
 static void
@@ -269,6 +309,9 @@ job_free (gpointer data)
 typedef struct {
   StationRun *run;
   guint slots;
+  guint limits[16]; /* per step index */
+  StoreBatchCounts counts;
+  gboolean have_counts;
 } Opened;
 
 static gboolean
@@ -276,6 +319,15 @@ apply_opened (gpointer data)
 {
   Opened *o = data;
   StationRun *self = o->run;
+
+  if (self->step_limits_ms == NULL)
+    self->step_limits_ms = g_new0 (guint, self->step_count + 1);
+  for (guint i = 1; i <= self->step_count && i < G_N_ELEMENTS (o->limits); i++)
+    self->step_limits_ms[i] = o->limits[i];
+  if (o->have_counts) {
+    self->batch_counts = o->counts;
+    self->have_batch_counts = TRUE;
+  }
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->slots)) != o->slots) {
     g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -323,8 +375,27 @@ job_thread (gpointer data)
   opened->run = g_object_ref (self);
   opened->slots
       = self->options.slots > 0 ? self->options.slots : fixture_slot_count (self->line->fixture);
+  {
+    const Recipe *r = self->line->recipe;
+    const struct {
+      const char *step;
+      guint ms;
+    } limits[] = { { "insert_boot", r->boot_timeout_ms },    { "attach", r->attach_timeout_ms },
+                   { "register", r->register_timeout_ms },   { "selftest", r->selftest_timeout_ms },
+                   { "radio_off", r->radio_off_timeout_ms }, { "standby", r->standby_settle_ms } };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (limits); i++) {
+      guint index = step_index (self, limits[i].step);
+
+      if (index > 0 && index < G_N_ELEMENTS (opened->limits))
+        opened->limits[index] = limits[i].ms;
+    }
+  }
+  opened->have_counts
+      = store_batch_count (self->line->store, self->line->batch_id, &opened->counts, NULL);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_opened, opened, opened_free);
   if (!job->engine) {
+    store_release_thread (self->line->store);
     g_task_return_boolean (task, TRUE);
     return NULL;
   }
@@ -346,6 +417,9 @@ job_thread (gpointer data)
   g_main_context_push_thread_default (context);
   engine_run (engine, job->cancellable, &job->summary, &error);
   g_main_context_pop_thread_default (context);
+  job->have_counts
+      = store_batch_count (self->line->store, self->line->batch_id, &job->counts, NULL);
+  store_release_thread (self->line->store); /* this thread's connection ends with it */
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -381,14 +455,30 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
     return;
   }
   self->start_pending = FALSE;
+  if (job->have_counts) {
+    self->batch_counts = job->counts;
+    self->have_batch_counts = TRUE;
+  }
   if (completed) {
-    status = g_strdup_printf (_ ("Batch done: the fixture has no more units (%u passed, %u "
-                                 "failed, %u error)"),
-                              job->summary.passed, job->summary.failed, job->summary.error);
+    status = station_run_done_text (self, self->run_units);
     set_status (self, status);
     notice (self, STATION_NOTICE_INFO, status);
   } else if (cancelled) {
-    set_status (self, _ ("Stopped: interrupted units resume at the next start"));
+    if (self->interrupted->len > 0) {
+      g_autofree char *units = g_strjoinv (", ", (char **)self->interrupted->pdata);
+
+      status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Stopped. Left to resume: %s. Put it in again and "
+                                             "press Start.",
+                                             "Stopped. Left to resume: %s. Put them in again and "
+                                             "press Start.",
+                                             self->interrupted->len),
+                                units);
+      set_status (self, status);
+      notice (self, STATION_NOTICE_WARNING, status);
+    } else {
+      set_status (self, _ ("Stopped: no unit was left half done"));
+    }
   } else {
     status = g_strdup_printf (_ ("Not running: %s"), error->message);
     set_status (self, status);
@@ -409,6 +499,11 @@ start_job (StationRun *self, gboolean engine)
   if (engine) {
     self->run_cancellable = g_cancellable_new ();
     job->cancellable = g_object_ref (self->run_cancellable);
+  }
+  if (engine) {
+    self->run_units = 0;
+    self->stop_requested = FALSE;
+    g_ptr_array_set_size (self->interrupted, 0);
   }
   task = g_task_new (self, NULL, job_done, NULL);
   g_task_set_source_tag (task, start_job);
@@ -517,8 +612,173 @@ station_run_stop (StationRun *self)
   if (!self->running || self->stopping)
     return;
   self->stopping = TRUE;
+  self->stop_requested = TRUE;
   g_cancellable_cancel (self->run_cancellable);
   set_status (self, _ ("Stopping: each slot finishes its current step…"));
+}
+
+char *
+station_run_done_text (StationRun *self, guint units_this_run)
+{
+  const StoreBatchCounts *c = &self->batch_counts;
+
+  if (!self->have_batch_counts)
+    return g_strdup (_ ("Batch done: the fixture has no more units"));
+  if (units_this_run == 0)
+    return g_strdup_printf (
+        _ ("Batch done already: nothing left to provision (%u passed, %u failed, %u error)"),
+        (guint)c->passed, (guint)c->failed, (guint)c->error);
+  return g_strdup_printf (_ ("Batch done: the fixture has no more units (%u passed, %u failed, "
+                             "%u error)"),
+                          (guint)c->passed, (guint)c->failed, (guint)c->error);
+}
+
+void
+station_run_get_progress (StationRun *self, gint64 now, StationProgress *progress)
+{
+  const StoreBatchCounts *c = &self->batch_counts;
+  guint64 total = 0;
+
+  memset (progress, 0, sizeof *progress);
+  progress->eta_s = -1;
+  if (self->have_batch_counts) {
+    total = MAX (c->sims, c->units);
+    progress->done = (guint)(c->passed + c->failed);
+    progress->total = (guint)total;
+  }
+  if (self->options.count > 0 && (progress->total == 0 || self->options.count < progress->total)) {
+    progress->total = self->options.count;
+    progress->done = MIN (self->run_units, self->options.count);
+  }
+  if (self->session_started > 0 && self->session_units > 0 && now > self->session_started) {
+    double hours = (double)(now - self->session_started) / (3600.0 * G_USEC_PER_SEC);
+
+    progress->per_hour = hours > 0 ? self->session_units / hours : 0;
+    if (progress->per_hour > 0 && progress->total > progress->done)
+      progress->eta_s
+          = (gint64)((progress->total - progress->done) / progress->per_hour * 3600.0 + 0.5);
+    else if (progress->total > 0 && progress->total <= progress->done)
+      progress->eta_s = 0;
+  }
+}
+
+const char *const *
+station_run_get_interrupted (StationRun *self)
+{
+  return (const char *const *)self->interrupted->pdata;
+}
+
+gboolean
+station_run_can_reprint (StationRun *self)
+{
+  return self->line != NULL && self->line->print_queue != NULL
+         && self->line->label_template != NULL;
+}
+
+typedef struct {
+  char *device_id;
+  char *reason;
+} Reprint;
+
+static void
+reprint_free (gpointer data)
+{
+  Reprint *r = data;
+
+  g_free (r->device_id);
+  g_free (r->reason);
+  g_free (r);
+}
+
+static void
+reprint_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  StationRun *self = source;
+  Reprint *r = data;
+  GError *error = NULL;
+  char *payload = NULL;
+
+  if (!label_reprint (self->line->store, self->line->print_queue, self->line->label_template,
+                      self->line->printer_uri, r->device_id, r->reason, &payload, cancellable,
+                      &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, payload, g_free);
+  store_release_thread (self->line->store);
+}
+
+void
+station_run_reprint_async (StationRun *self, const char *device_id, const char *reason,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Reprint *r = g_new0 (Reprint, 1);
+
+  g_task_set_source_tag (task, station_run_reprint_async);
+  r->device_id = g_strdup (device_id);
+  r->reason = g_strdup (reason);
+  g_task_set_task_data (task, r, reprint_free);
+  if (!station_run_can_reprint (self)) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                             _ ("No printer here: reprint on a station running a batch"));
+    return;
+  }
+  g_task_run_in_thread (task, reprint_thread);
+}
+
+char *
+station_run_reprint_finish (StationRun *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+station_run_sounds_enabled (StationRun *self)
+{
+  g_autofree char *value = station_config_get_string (self->config, "ui", "sounds", "true");
+
+  return !(g_ascii_strcasecmp (value, "false") == 0 || g_ascii_strcasecmp (value, "off") == 0
+           || g_ascii_strcasecmp (value, "no") == 0 || g_strcmp0 (value, "0") == 0);
+}
+
+static const char *
+json_string (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+char *
+station_run_label_mismatch (const char *code, JsonObject *record)
+{
+  g_autoptr (LabelPayload) payload = NULL;
+  g_autoptr (GString) what = g_string_new (NULL);
+  const char *imsi = json_string (record, "imsi"), *iccid = json_string (record, "iccid");
+
+  if (code == NULL || g_ascii_strncasecmp (code, "DEV ", 4) != 0)
+    return NULL;
+  payload = label_payload_parse (code, NULL);
+  if (payload == NULL)
+    return NULL;
+  if (payload->imsi != NULL && g_strcmp0 (payload->imsi, imsi) != 0)
+    g_string_append_printf (what, _ ("the label says IMSI %s, the record %s"), payload->imsi,
+                            imsi ? imsi : _ ("none"));
+  if (payload->iccid != NULL && iccid != NULL && g_strcmp0 (payload->iccid, iccid) != 0) {
+    if (what->len > 0)
+      g_string_append (what, "; ");
+    g_string_append_printf (what, _ ("the label says ICCID %s, the record %s"), payload->iccid,
+                            iccid);
+  }
+  if (what->len == 0)
+    return NULL;
+  return g_strdup_printf (_ ("WRONG LABEL: this label does not belong to this unit's SIM (%s). "
+                             "Do not ship it: set the unit aside and reprint its label."),
+                          what->str);
 }
 
 static void
@@ -620,6 +880,8 @@ station_run_finalize (GObject *object)
   g_clear_object (&self->slots);
   g_clear_object (&self->units);
   g_clear_pointer (&self->opts_strings, g_ptr_array_unref);
+  g_clear_pointer (&self->interrupted, g_ptr_array_unref);
+  g_free (self->step_limits_ms);
   g_clear_pointer (&self->config, station_config_free);
   g_free (self->api_url);
   g_free (self->status);
@@ -645,6 +907,7 @@ static void
 station_run_init (StationRun *self)
 {
   self->opts_strings = g_ptr_array_new_with_free_func (g_free);
+  self->interrupted = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   self->link = g_atomic_rc_box_new0 (RunLink);
   self->link->run = self;
   self->close_cancellable = g_cancellable_new ();

@@ -5,6 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "drivers/identity.h"
+#include "station/label-reprint.h"
+#include "station/store/store.h"
 #include "ui/station-resources.h"
 
 void
@@ -130,4 +133,54 @@ const char *
 station_words_unit_state (const char *state)
 {
   return station_words_result (state);
+}
+
+static const Word keys[] = {
+  { "device_id", N_ ("device ID") }, { "imsi", N_ ("IMSI") },   { "iccid", N_ ("ICCID") },
+  { "imei", N_ ("IMEI") },           { "label", N_ ("label") },
+};
+
+const char *
+station_words_key (const char *key)
+{
+  const char *w = find (keys, G_N_ELEMENTS (keys), key);
+
+  return w != NULL ? w : _ ("code");
+}
+
+static const Word step_states[] = {
+  { "done", N_ ("Done") },
+  { "failed", N_ ("Failed") },
+  { "intent", N_ ("Started, not finished") },
+  { "skipped", N_ ("Not needed") },
+};
+
+const char *
+station_words_step_state (const char *state)
+{
+  const char *w = find (step_states, G_N_ELEMENTS (step_states), state);
+
+  return w != NULL ? w : _ ("Unknown");
+}
+
+char *
+station_words_lookup_error (const GError *error, const char *code)
+{
+  if (error->domain == IDENTITY_ERROR)
+    return g_strdup_printf (_ ("“%s” is not a device ID, IMSI, ICCID, IMEI or label. Scan the "
+                               "label again or type the device ID."),
+                            code);
+  if (g_error_matches (error, STATION_STORE_ERROR, STORE_ERROR_NOT_FOUND))
+    return g_strdup_printf (_ ("No unit has the code “%s” in this station's records. Check the "
+                               "code, or look it up on the station that provisioned it."),
+                            code);
+  if (error->domain == STATION_STORE_ERROR)
+    return g_strdup_printf (_ ("The station's records cannot be read (%s). Call the line "
+                               "engineer."),
+                            error->message);
+  if (g_error_matches (error, LABEL_REPRINT_ERROR, LABEL_REPRINT_ERROR_REASON))
+    return g_strdup (_ ("Say why the label is printed again."));
+  if (g_error_matches (error, LABEL_REPRINT_ERROR, LABEL_REPRINT_ERROR_NO_LABEL))
+    return g_strdup (_ ("This unit has no label yet: it gets one when it passes."));
+  return g_strdup_printf (_ ("Could not finish (%s)."), error->message);
 }

@@ -27,4 +27,17 @@ const char *station_words_result (const char *result);
  * "passed", "failed", "error") in words. */
 const char *station_words_unit_state (const char *state);
 
+/* station_words_key: what a lookup matched ("device_id", "imsi", "iccid",
+ * "imei", "label") in words ("device ID", "label", ...). */
+const char *station_words_key (const char *key);
+
+/* station_words_step_state: a journal step's state ("done", "failed",
+ * "intent", "skipped") in words. */
+const char *station_words_step_state (const char *state);
+
+/* station_words_lookup_error: what the technician reads when a scanned
+ * code is refused or not found (translated, plain words, with @code). Free
+ * with g_free(). */
+char *station_words_lookup_error (const GError *error, const char *code);
+
 G_END_DECLS
