@@ -50,6 +50,7 @@ struct _StationWindow {
   GtkLabel *info_label;
   GtkEntry *scan_entry;
   GtkGrid *slot_box;
+  GtkWidget *batch_bar;
   GtkProgressBar *batch_progress;
   GtkLabel *rate_label;
   GtkLabel *eta_label;
@@ -888,6 +889,7 @@ station_window_class_init (StationWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StationWindow, scan_entry);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, slot_box);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, slots_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, StationWindow, batch_bar);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, batch_progress);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, rate_label);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, eta_label);
