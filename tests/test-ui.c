@@ -4,6 +4,7 @@
  * every engine step exist, and station-gtk refuses bad options. */
 #include <gtk/gtk.h>
 
+#include "drivers/identity.h"
 #include "station/pipeline/line.h"
 #include "tests/common/test-common.h"
 #include "tests/test-ui-common.h"
@@ -657,6 +658,26 @@ test_japanese (void)
         gtk_entry_get_placeholder_text (tui_child (window, STATION_TYPE_WINDOW, "scan_entry")), ==,
         "ラベル、デバイス ID、IMSI、ICCID、IMEI をスキャン");
     g_assert_cmpstr (tui_label (window, STATION_TYPE_WINDOW, "passed_label"), ==, "合格 0");
+    /* the refused-code message and the journal's words are Japanese too */
+    {
+      g_autoptr (GError) bad = g_error_new_literal (IDENTITY_ERROR, IDENTITY_ERROR_CHARACTER,
+                                                    "device ID 'TRK 1': character ' ' at 4");
+      g_autofree char *words = station_words_lookup_error (bad, "TRK 1");
+      g_autoptr (StationSlot) slot = station_slot_new (1, 12);
+      GtkWidget *card = g_object_ref_sink (station_slot_card_new (slot));
+
+      g_assert_cmpstr (words, ==,
+                       "「TRK 1」はデバイス ID、IMSI、ICCID、IMEI、ラベルのいずれでもありません。"
+                       "ラベルをもう一度スキャンするか、デバイス ID を入力してください。");
+      g_assert_cmpstr (station_words_step_state ("done"), ==, "完了");
+      g_assert_cmpstr (station_words_key ("device_id"), ==, "デバイス ID");
+      station_slot_unit_started (slot, "TRK-000001");
+      station_slot_unit_finished (slot, NULL, FALSE, "sim-missing", NULL);
+      g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "不合格");
+      g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "failure_label"), ==,
+                       "ユニットに SIM カードがありません (sim-missing)");
+      g_object_unref (card);
+    }
     gtk_widget_destroy (window);
     return;
   }
