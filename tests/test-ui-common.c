@@ -37,8 +37,11 @@ start_xvfb (void)
   char buf[32] = { 0 };
   gsize len = 0;
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  const char *argv[] = { "Xvfb",        "-displayfd", "3",   "-screen",  "0",
-                         "1400x900x24", "-nolisten",  "tcp", "-noreset", NULL };
+  /* STATION_UI_SCREEN=WxH: the screen size (tools/ui-screenshots.sh) */
+  const char *size = g_getenv ("STATION_UI_SCREEN");
+  g_autofree char *screen = g_strdup_printf ("%sx24", size ? size : "1920x1080");
+  const char *argv[]
+      = { "Xvfb", "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp", "-noreset", NULL };
   g_autofree char *display = NULL;
 
   g_assert_cmpint (pipe (fds), ==, 0);
@@ -107,7 +110,10 @@ tui_init (int *argc, char ***argv)
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("SORACOM_AUTH_KEY_ID", AUTH_KEY_ID, TRUE);
   g_setenv ("SORACOM_AUTH_KEY", AUTH_KEY, TRUE);
-  start_xvfb ();
+  /* STATION_UI_KEEP_DISPLAY=1: use $DISPLAY as it is (tools/ui-screenshots.sh
+   * starts an X server with a window manager) */
+  if (g_strcmp0 (g_getenv ("STATION_UI_KEEP_DISPLAY"), "1") != 0)
+    start_xvfb ();
   gtk_init (argc, argv);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }

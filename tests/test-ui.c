@@ -472,7 +472,7 @@ test_scan_burst_anywhere (void)
   g_assert_cmpstr (record_title (window), ==, "Looking up TRK-012004…");
   g_assert_cmpstr (gtk_entry_get_text (scan), ==, "TRK-012004");
   g_assert_true (g_str_has_prefix (tui_label (window, STATION_TYPE_WINDOW, "last_scan_label"),
-                                   "Last scan: TRK-012004"));
+                                   "TRK-012004 · "));
   g_assert_true (gtk_widget_is_focus (GTK_WIDGET (scan))); /* ready for the next scan */
 
   /* a burst ended by Tab, from the list again: the same */
@@ -606,6 +606,65 @@ test_sounds_setting (void)
   gtk_widget_destroy (window);
 }
 
+static gboolean
+tile_taller_than (gpointer data)
+{
+  GtkWidget *window = data;
+  g_autoptr (GList) tiles
+      = gtk_container_get_children (tui_child (window, STATION_TYPE_WINDOW, "slot_box"));
+  int want = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (window), "want"));
+
+  return tiles != NULL && gtk_widget_get_allocated_height (tiles->data) >= want;
+}
+
+/* The line screen with 4 slots (working, FAIL with the next unit behind
+ * it, PASS, empty) fits 1366x768, and its tiles grow to fill 1920x1080. */
+static void
+check_window_fits (void)
+{
+  g_autoptr (StationRun) run = scanning_only_run ();
+  GListStore *slots = G_LIST_STORE (station_run_get_slots (run));
+  GtkWidget *window;
+  int min_w = 0, min_h = 0;
+
+  for (guint i = 1; i <= 4; i++) {
+    g_autoptr (StationSlot) slot = station_slot_new (i, 12);
+
+    if (i == 1 || i == 2) {
+      station_slot_unit_started (slot, "TRK-000001");
+      station_slot_step_timed (slot, "attach", 4, 60000, g_get_monotonic_time ());
+    }
+    if (i == 2) {
+      station_slot_unit_finished (slot, NULL, FALSE, "register-imsi-mismatch", "detail");
+      station_slot_unit_started (slot, "TRK-000002");
+      station_slot_step (slot, "insert_boot", 2);
+    }
+    if (i == 3) {
+      station_slot_unit_started (slot, "TRK-000003");
+      station_slot_unit_finished (slot, NULL, TRUE, NULL, NULL);
+    }
+    g_list_store_append (slots, slot);
+  }
+  window = station_window_new (NULL, run);
+  gtk_widget_show (window);
+  gtk_widget_get_preferred_width (window, &min_w, NULL);
+  gtk_widget_get_preferred_height (window, &min_h, NULL);
+  g_test_message ("smallest window %dx%d", min_w, min_h);
+  g_assert_cmpint (min_w, <=, 1366);
+  g_assert_cmpint (min_h, <=, 768 - 40); /* a window manager's title and panel */
+
+  gtk_window_resize (GTK_WINDOW (window), 1920, 1080);
+  g_object_set_data (G_OBJECT (window), "want", GINT_TO_POINTER (500));
+  g_assert_true (tui_wait (tile_taller_than, window, 10000));
+  gtk_widget_destroy (window);
+}
+
+static void
+test_window_fits (void)
+{
+  check_window_fits ();
+}
+
 /* station-gtk refuses what provision refuses, before opening any window. */
 static void
 test_options (void)
@@ -679,6 +738,7 @@ test_japanese (void)
       g_object_unref (card);
     }
     gtk_widget_destroy (window);
+    check_window_fits (); /* Japanese lines are taller */
     return;
   }
   g_setenv ("LANGUAGE", "ja", TRUE);
@@ -693,6 +753,7 @@ main (int argc, char **argv)
   tui_init (&argc, &argv);
   g_test_add_func ("/ui/window/template", test_window_template);
   g_test_add_func ("/ui/slot-card", test_slot_card);
+  g_test_add_func ("/ui/window/fits", test_window_fits);
   g_test_add_func ("/ui/slot-time", test_slot_time);
   g_test_add_func ("/ui/scanner", test_scanner);
   g_test_add_func ("/ui/badge-colour", test_badge_colour);

@@ -650,16 +650,17 @@ station_run_get_progress (StationRun *self, gint64 now, StationProgress *progres
     progress->total = self->options.count;
     progress->done = MIN (self->run_units, self->options.count);
   }
-  if (self->session_started > 0 && self->session_units > 0 && now > self->session_started) {
+  /* a rate from fewer than 3 units says nothing */
+  if (self->session_started > 0 && self->session_units >= 3 && now > self->session_started) {
     double hours = (double)(now - self->session_started) / (3600.0 * G_USEC_PER_SEC);
 
     progress->per_hour = hours > 0 ? self->session_units / hours : 0;
     if (progress->per_hour > 0 && progress->total > progress->done)
       progress->eta_s
           = (gint64)((progress->total - progress->done) / progress->per_hour * 3600.0 + 0.5);
-    else if (progress->total > 0 && progress->total <= progress->done)
-      progress->eta_s = 0;
   }
+  if (progress->total > 0 && progress->total <= progress->done)
+    progress->eta_s = 0;
 }
 
 const char *const *

@@ -4,6 +4,7 @@
 #include "ui/station-slot-card.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ui/station-words.h"
 
@@ -13,6 +14,7 @@ struct _StationSlotCard {
   StationSlot *slot;
   gulong changed_id;
   const char *size_class;
+  int verdict_size; /* Pango units, 0 before the first allocation */
 
   GtkWidget *led;
   GtkLabel *title_label;
@@ -73,7 +75,11 @@ card_sync (StationSlotCard *self)
     verdict = _ ("EMPTY");
     action = g_strdup (_ ("Waiting for a unit"));
   }
-  gtk_label_set_text (self->verdict_label, verdict);
+  if (g_strcmp0 (gtk_label_get_text (self->verdict_label), verdict) != 0) {
+    gtk_label_set_text (self->verdict_label, verdict);
+    self->verdict_size = 0; /* sized again for its length */
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  }
   gtk_label_set_text (self->action_label, action);
 
   if (next != NULL && step != NULL)
@@ -125,10 +131,29 @@ static void
 station_slot_card_size_allocate (GtkWidget *widget, GtkAllocation *allocation)
 {
   StationSlotCard *self = STATION_SLOT_CARD (widget);
-  const char *size = allocation->height >= 380 && allocation->width >= 400   ? "size-l"
-                     : allocation->height >= 230 && allocation->width >= 280 ? "size-m"
+  const char *size = allocation->height >= 480 && allocation->width >= 400   ? "size-l"
+                     : allocation->height >= 300 && allocation->width >= 280 ? "size-m"
                                                                              : "size-s";
 
+  /* the big word as large as the tile allows: a third of its height, and
+   * its letters across the width */
+  {
+    int chars = MAX (4, g_utf8_strlen (gtk_label_get_text (self->verdict_label), -1));
+    gboolean wide = g_utf8_strlen (gtk_label_get_text (self->verdict_label), -1)
+                    < (glong)strlen (gtk_label_get_text (self->verdict_label));
+    double px = MIN (allocation->height * 0.25,
+                     (allocation->width - 36) / (chars * (wide ? 1.15 : 0.9)));
+    int pango_size = (int)CLAMP (px, 28, 170) * PANGO_SCALE;
+
+    if (pango_size != self->verdict_size) {
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_size_new_absolute (pango_size));
+      gtk_label_set_attributes (self->verdict_label, attrs);
+      pango_attr_list_unref (attrs);
+      self->verdict_size = pango_size;
+    }
+  }
   GTK_WIDGET_CLASS (station_slot_card_parent_class)->size_allocate (widget, allocation);
   if (size != self->size_class) {
     GtkStyleContext *style = gtk_widget_get_style_context (widget);

@@ -54,6 +54,7 @@ struct _StationWindow {
   GtkProgressBar *batch_progress;
   GtkLabel *rate_label;
   GtkLabel *eta_label;
+  GtkWidget *last_scan_box;
   GtkLabel *last_scan_label;
   GtkLabel *slots_placeholder;
   GtkListStore *units_store;
@@ -286,7 +287,7 @@ on_finished (StationWindow *self, gboolean completed, StationRun *run)
 static void
 set_last_scan (StationWindow *self, const char *code, const char *result, const char *css)
 {
-  GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self->last_scan_label));
+  GtkStyleContext *style = gtk_widget_get_style_context (self->last_scan_box);
   g_autofree char *text = NULL;
 
   for (const char *const *c = (const char *const[]){ "pass", "fail", "warn", "wait", NULL }; *c;
@@ -294,7 +295,7 @@ set_last_scan (StationWindow *self, const char *code, const char *result, const 
     gtk_style_context_remove_class (style, *c);
   gtk_style_context_add_class (style, css);
   /* TRANSLATORS: the last scan banner: the code, then what it is */
-  text = g_strdup_printf (_ ("Last scan: %s · %s"), code, result);
+  text = g_strdup_printf (_ ("%s · %s"), code, result);
   gtk_label_set_text (self->last_scan_label, text);
 }
 
@@ -807,6 +808,7 @@ station_window_constructed (GObject *object)
       G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "sounds")),
       g_variant_new_boolean (station_run_sounds_enabled (self->run)));
   self->tick = g_timeout_add_seconds (1, on_tick, self);
+  gtk_label_set_text (self->last_scan_label, _ ("none yet"));
   sync_state (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->scan_entry));
 }
@@ -893,6 +895,7 @@ station_window_class_init (StationWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StationWindow, batch_progress);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, rate_label);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, eta_label);
+  gtk_widget_class_bind_template_child (widget_class, StationWindow, last_scan_box);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, last_scan_label);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, units_store);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, units_view);
