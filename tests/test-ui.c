@@ -295,6 +295,19 @@ test_words (void)
   g_assert_cmpstr (station_words_step_state ("intent"), ==, "Started, not finished");
 }
 
+static void
+focusable_widgets (GtkWidget *widget, GPtrArray *out)
+{
+  if (gtk_widget_get_can_focus (widget) && gtk_widget_get_visible (widget))
+    g_ptr_array_add (out, widget);
+  if (GTK_IS_CONTAINER (widget)) {
+    g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+
+    for (GList *l = children; l; l = l->next)
+      focusable_widgets (l->data, out);
+  }
+}
+
 /* The record panel shows a record as lookup prints it. */
 static void
 test_record_view (void)
@@ -330,6 +343,14 @@ test_record_view (void)
       g_assert_false (gtk_widget_get_can_focus (l->data));
   }
   g_assert_null (station_record_view_get_warning (STATION_RECORD_VIEW (view)));
+  /* Tab reaches the reprint button only, never a field of the record */
+  {
+    g_autoptr (GPtrArray) stops = g_ptr_array_new ();
+
+    focusable_widgets (view, stops);
+    g_assert_cmpuint (stops->len, ==, 1);
+    g_assert_true (stops->pdata[0] == tui_child (view, STATION_TYPE_RECORD_VIEW, "reprint_button"));
+  }
 
   station_record_view_show_message (STATION_RECORD_VIEW (view), "Not found", "no unit");
   g_assert_null (station_record_view_get_device_id (STATION_RECORD_VIEW (view)));

@@ -195,6 +195,8 @@ fill_steps (StationRecordView *self, JsonArray *steps)
     gtk_container_add (GTK_CONTAINER (box), text);
     g_object_set (box, "margin", 4, NULL);
     gtk_list_box_insert (self->steps_list, box, -1);
+    /* the journal is read, not navigated: no Tab stop */
+    gtk_widget_set_can_focus (gtk_widget_get_parent (box), FALSE);
   }
   gtk_widget_show_all (GTK_WIDGET (self->steps_list));
 }

@@ -141,8 +141,8 @@ station_slot_card_size_allocate (GtkWidget *widget, GtkAllocation *allocation)
     int chars = MAX (4, g_utf8_strlen (gtk_label_get_text (self->verdict_label), -1));
     gboolean wide = g_utf8_strlen (gtk_label_get_text (self->verdict_label), -1)
                     < (glong)strlen (gtk_label_get_text (self->verdict_label));
-    double px = MIN (allocation->height * 0.25,
-                     (allocation->width - 36) / (chars * (wide ? 1.15 : 0.9)));
+    double px
+        = MIN (allocation->height * 0.25, (allocation->width - 36) / (chars * (wide ? 1.15 : 0.9)));
     int pango_size = (int)CLAMP (px, 28, 170) * PANGO_SCALE;
 
     if (pango_size != self->verdict_size) {

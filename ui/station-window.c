@@ -951,6 +951,19 @@ station_window_get_run (StationWindow *window)
   return window->run;
 }
 
+void
+station_window_stop_and_close (StationWindow *self)
+{
+  g_clear_pointer (&self->close_dialog, gtk_widget_destroy);
+  if (!station_run_is_busy (self->run)) {
+    gtk_widget_destroy (GTK_WIDGET (self));
+    return;
+  }
+  self->close_when_done = TRUE;
+  station_run_stop (self->run);
+  sync_state (self);
+}
+
 StationSound *
 station_window_get_sound (StationWindow *window)
 {

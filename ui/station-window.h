@@ -26,6 +26,11 @@ GtkWidget *station_window_new (GtkApplication *app, StationRun *run);
 
 StationRun *station_window_get_run (StationWindow *window);
 
+/* station_window_stop_and_close: what SIGINT / SIGTERM do: stop without
+ * asking (each slot finishes its step), list the units left to resume,
+ * then close. */
+void station_window_stop_and_close (StationWindow *window);
+
 /* station_window_get_sound: the window's sounds (action win.sounds turns
  * them on and off; tests put a recorder in as the player). */
 StationSound *station_window_get_sound (StationWindow *window);
