@@ -705,6 +705,35 @@ test_close_while_running (void)
   g_clear_object (&ui.run);
 }
 
+/* SIGINT / SIGTERM (station_window_stop_and_close) stop without asking:
+ * no question, the slots finish their step, the units left to resume are
+ * listed, then the window goes. */
+static void
+test_stop_and_close (void)
+{
+  g_autoptr (TuiLine) line = tui_line_new (2, 4, "10", NULL);
+  Ui ui = { 0 };
+  GtkWidget *window;
+
+  ui_open (&ui, line);
+  window = ui.window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  g_action_group_activate_action (G_ACTION_GROUP (ui.window), "start", NULL);
+  g_assert_true (tui_wait (some_unit_under_way, &ui, 60000));
+  station_window_stop_and_close (STATION_WINDOW (ui.window));
+  g_assert_true (station_run_is_stopping (ui.run));
+  g_assert_null (message_dialog (ui.window)); /* nothing asked */
+  g_assert_true (tui_wait (run_finished, &ui, RUN_TIMEOUT_MS));
+  if (window != NULL && tui_wait (message_shown, ui.window, 10000)) {
+    g_autofree char *left = message_text (message_dialog (ui.window));
+
+    g_assert_true (g_str_has_prefix (left, "Stopped. These units were left half done:\n"));
+    gtk_dialog_response (GTK_DIALOG (message_dialog (ui.window)), GTK_RESPONSE_CLOSE);
+  }
+  g_assert_true (tui_wait (pointer_cleared, &window, RUN_TIMEOUT_MS));
+  g_clear_object (&ui.run);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -713,5 +742,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/line/failure", test_failure);
   g_test_add_func ("/ui/line/stop", test_stop);
   g_test_add_func ("/ui/line/close-while-running", test_close_while_running);
+  g_test_add_func ("/ui/line/stop-and-close", test_stop_and_close);
   return g_test_run ();
 }
