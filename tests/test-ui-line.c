@@ -311,7 +311,7 @@ test_provision_and_scan (void)
   g_assert_nonnull (strstr (ident, "Batch: UI-1\n"));
   sim = grid_text (view, "sim_grid");
   g_test_message ("SIM now:\n%s", sim);
-  g_assert_nonnull (strstr (sim, "Status: standby\n"));
+  g_assert_nonnull (strstr (sim, "Status: Standby: no cost until first use (standby)\n"));
   g_assert_nonnull (strstr (sim, "Online: no\n"));
   {
     g_autoptr (GList) steps

@@ -124,7 +124,9 @@ fill_sim (StationRecordView *self, JsonObject *record)
     JsonNode *tags = json_object_get_member (sim, "tags");
     g_autoptr (GString) tag_text = g_string_new (NULL);
 
-    add_row (self->sim_grid, &row, _ ("Status"), member (sim, "status"), FALSE);
+    g_autofree char *status = station_words_sim_status (member (sim, "status"));
+
+    add_row (self->sim_grid, &row, _ ("Status"), status, FALSE);
     add_row (self->sim_grid, &row, _ ("Online"),
              json_object_get_boolean_member_with_default (sim, "online", FALSE) ? _ ("yes")
                                                                                 : _ ("no"),
@@ -214,17 +216,16 @@ fill_labels (StationRecordView *self, JsonArray *labels)
   }
   for (guint i = 0; i < n && i < 50; i++) {
     JsonObject *l = json_array_get_object_element (labels, i);
-    g_autofree char *text = NULL;
+    g_autofree char *text = NULL, *printed = NULL;
 
     if (l == NULL)
       continue;
+    printed = station_words_time (member (l, "printed_at"));
     if (member (l, "reprint_reason") != NULL)
       text = g_strdup_printf (_ ("%s\n%s · printed again: %s"), member (l, "payload"),
-                              member (l, "printed_at") ? member (l, "printed_at") : "",
-                              member (l, "reprint_reason"));
+                              printed ? printed : "", member (l, "reprint_reason"));
     else
-      text = g_strdup_printf ("%s\n%s", member (l, "payload"),
-                              member (l, "printed_at") ? member (l, "printed_at") : "");
+      text = g_strdup_printf ("%s\n%s", member (l, "payload"), printed ? printed : "");
     gtk_container_add (GTK_CONTAINER (self->labels_box), value_label (text, TRUE));
   }
   gtk_widget_show_all (GTK_WIDGET (self->labels_box));
@@ -246,7 +247,7 @@ station_record_view_show (StationRecordView *self, JsonObject *record)
   JsonNode *steps = json_object_get_member (record, "steps");
   JsonNode *labels = json_object_get_member (record, "labels");
   const char *code = member (record, "failure_code");
-  g_autofree char *subtitle = NULL, *slot = NULL;
+  g_autofree char *subtitle = NULL, *slot = NULL, *updated = NULL;
   int row = 0;
 
   reset (self);
@@ -274,7 +275,8 @@ station_record_view_show (StationRecordView *self, JsonObject *record)
     slot = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (record, "slot"));
   if (slot != NULL)
     add_row (self->ident_grid, &row, _ ("Slot"), slot, FALSE);
-  add_row (self->ident_grid, &row, _ ("Updated"), member (record, "updated_at"), FALSE);
+  updated = station_words_time (member (record, "updated_at"));
+  add_row (self->ident_grid, &row, _ ("Updated"), updated, FALSE);
   gtk_widget_show_all (GTK_WIDGET (self->ident_grid));
 
   fill_sim (self, record);

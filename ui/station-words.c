@@ -184,3 +184,30 @@ station_words_lookup_error (const GError *error, const char *code)
     return g_strdup (_ ("This unit has no label yet: it gets one when it passes."));
   return g_strdup_printf (_ ("Could not finish (%s)."), error->message);
 }
+
+static const Word sim_statuses[] = {
+  { "ready", N_ ("Ready") },         { "active", N_ ("Active: in use") },
+  { "inactive", N_ ("Inactive") },   { "standby", N_ ("Standby: no cost until first use") },
+  { "suspended", N_ ("Suspended") }, { "terminated", N_ ("Terminated") },
+};
+
+char *
+station_words_sim_status (const char *status)
+{
+  const char *w = find (sim_statuses, G_N_ELEMENTS (sim_statuses), status);
+
+  if (status == NULL)
+    return NULL;
+  return w != NULL ? g_strdup_printf ("%s (%s)", w, status) : g_strdup (status);
+}
+
+char *
+station_words_time (const char *iso)
+{
+  g_autoptr (GDateTime) t = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  g_autoptr (GDateTime) local = t != NULL ? g_date_time_to_local (t) : NULL;
+
+  if (local == NULL)
+    return g_strdup (iso);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}

@@ -31,6 +31,16 @@ const char *station_words_unit_state (const char *state);
  * "imei", "label") in words ("device ID", "label", ...). */
 const char *station_words_key (const char *key);
 
+/* station_words_sim_status: a SORACOM SIM status ("standby", ...) in words
+ * with the API's name second ("Standby: no cost until first use
+ * (standby)"); @status itself when unknown.  Free with g_free(). */
+char *station_words_sim_status (const char *status);
+
+/* station_words_time: an ISO 8601 time of the records as local time
+ * ("2026-12-04 15:19:55"); @iso itself when it does not parse, NULL for
+ * NULL.  Free with g_free(). */
+char *station_words_time (const char *iso);
+
 /* station_words_step_state: a journal step's state ("done", "failed",
  * "intent", "skipped") in words. */
 const char *station_words_step_state (const char *state);
