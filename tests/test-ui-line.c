@@ -550,7 +550,7 @@ test_failure (void)
                      "No SIM card in the unit (sim-missing)");
     g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "FAIL");
     g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "action_label"), ==,
-                     "Put it in the reject tray, then scan it or press F4");
+                     "Reject tray · scan it or press F4");
     g_assert_true (
         gtk_style_context_has_class (gtk_widget_get_style_context (GTK_WIDGET (card)), "fail"));
   }

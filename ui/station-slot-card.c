@@ -61,7 +61,7 @@ card_sync (StationSlotCard *self)
   gtk_label_set_text (self->device_label, device ? device : _ ("empty"));
   if (led == STATION_LED_FAIL) {
     verdict = _ ("FAIL");
-    action = g_strdup (_ ("Put it in the reject tray, then scan it or press F4"));
+    action = g_strdup (_ ("Reject tray · scan it or press F4"));
   } else if (led == STATION_LED_PASS) {
     verdict = _ ("PASS");
     action = g_strdup (_ ("Put it in the good tray"));
