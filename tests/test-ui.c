@@ -541,6 +541,10 @@ test_scan_typing (void)
   gtk_entry_set_text (scan, "");
   t = tui_type (window, "TRK-000043", t + 2000, 10, GDK_KEY_Tab);
   g_assert_cmpstr (record_title (window), ==, "Looking up TRK-000043…");
+  /* the code is looked up: Tab now moves the focus on (keyboard navigation) */
+  tui_key (window, GDK_KEY_Tab, t + 1000);
+  g_assert_false (gtk_widget_is_focus (GTK_WIDGET (scan)));
+  g_assert_cmpstr (record_title (window), ==, "Looking up TRK-000043…");
 
   /* slow keys with the focus outside the scan field reach that widget */
   gtk_container_add (GTK_CONTAINER (tui_child (window, STATION_TYPE_WINDOW, "batch_bar")), other);

@@ -515,10 +515,15 @@ station_window_key_press_event (GtkWidget *widget, GdkEventKey *event)
       break;
     }
     focus = gtk_window_get_focus (GTK_WINDOW (self));
-    if (event->keyval == GDK_KEY_Tab && focus == GTK_WIDGET (self->scan_entry)
-        && *gtk_entry_get_text (self->scan_entry) != '\0') {
-      on_scan_activate (self, self->scan_entry);
-      return GDK_EVENT_STOP;
+    /* Tab after a code typed into the scan field looks it up; with the
+     * code already looked up it moves the focus on */
+    if (event->keyval == GDK_KEY_Tab && focus == GTK_WIDGET (self->scan_entry)) {
+      g_autofree char *text = g_strstrip (g_strdup (gtk_entry_get_text (self->scan_entry)));
+
+      if (*text != '\0' && g_strcmp0 (text, self->lookup_code) != 0) {
+        handle_scan (self, text);
+        return GDK_EVENT_STOP;
+      }
     }
     return GTK_WIDGET_CLASS (station_window_parent_class)->key_press_event (widget, event);
   }
