@@ -286,6 +286,22 @@ test_words (void)
     }
     g_assert_cmpuint (seen, >=, 40);
   }
+  /* the engine's notices in words, its detail in brackets */
+  {
+    g_autofree char *stops
+        = station_run_notice_words (2, "slot 2 stops: jig: slot 2 does not answer");
+    g_autofree char *scan = station_run_notice_words (
+        1, "slot 1: the unit's device ID could not be scanned: no read within 5 s");
+    g_autofree char *other = station_run_notice_words (1, "something else");
+
+    g_assert_cmpstr (stops, ==,
+                     "Slot 2 stopped: the fixture reports a problem. Check the jig, then press "
+                     "Start (jig: slot 2 does not answer).");
+    g_assert_cmpstr (scan, ==,
+                     "Slot 1: the unit's device ID could not be read. Scan its label or type the "
+                     "ID (no read within 5 s).");
+    g_assert_cmpstr (other, ==, "something else");
+  }
   g_assert_null (station_words_failure ("no-such-code"));
   g_assert_cmpstr (station_words_step ("no_such_step"), ==, "no_such_step");
   g_assert_cmpstr (station_words_result ("passed"), ==, "Passed");

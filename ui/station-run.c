@@ -140,6 +140,25 @@ forget_unit (StationRun *self, const char *device_id)
   }
 }
 
+char *
+station_run_notice_words (guint slot, const char *message)
+{
+  const char *stops = message ? strstr (message, " stops: ") : NULL;
+  const char *detail = message ? strstr (message, "scanned: ") : NULL;
+
+  if (message == NULL)
+    return NULL;
+  if (strstr (message, "could not be scanned") != NULL)
+    return g_strdup_printf (_ ("Slot %u: the unit's device ID could not be read. Scan its label "
+                               "or type the ID (%s)."),
+                            slot, detail ? detail + 9 : "");
+  if (stops != NULL)
+    return g_strdup_printf (_ ("Slot %u stopped: the fixture reports a problem. Check the jig, "
+                               "then press Start (%s)."),
+                            slot, stops + 8);
+  return g_strdup (message);
+}
+
 static gboolean
 apply_event (gpointer data)
 {
@@ -209,9 +228,12 @@ apply_event (gpointer data)
     if (slot != NULL)
       station_slot_idle (slot);
     break;
-  case ENGINE_EVENT_NOTICE:
-    notice (self, STATION_NOTICE_WARNING, ev->message);
+  case ENGINE_EVENT_NOTICE: {
+    g_autofree char *words = station_run_notice_words (ev->slot, ev->message);
+
+    notice (self, STATION_NOTICE_WARNING, words);
     break;
+  }
   default:
     break;
   }

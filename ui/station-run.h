@@ -118,6 +118,11 @@ gboolean station_run_sounds_enabled (StationRun *run);
  * a label.  Free with g_free(). */
 char *station_run_label_mismatch (const char *code, JsonObject *record);
 
+/* station_run_notice_words: an engine notice about slot @slot (a slot
+ * that stops, an unreadable device ID) in words, the engine's detail in
+ * brackets; other notices as they are.  Free with g_free(). */
+char *station_run_notice_words (guint slot, const char *message);
+
 /* Signals:
  *   "changed" ()                     status, busy/stopping or counts changed
  *   "notice" (guint level, gchararray message)
