@@ -1,56 +1,12 @@
 /* ui/station-run.c - the line, the engine in a worker thread, its events
- * marshalled to the main context, and lookups. */
+ * marshalled to the main context and folded into the models, the batch's
+ * progress (lookups and reprints: station-run-scan.c). */
 #define G_LOG_DOMAIN "station-ui"
-
-#include "ui/station-run.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "labels/label-payload.h"
-#include "station/label-reprint.h"
-#include "station/unit-lookup.h"
-
-/* A pointer to the run that outlives it, for the printer thread's notices
- * (the print queue may report while the run is being finalized).  ->run is
- * only read and cleared in the main thread. */
-typedef struct {
-  StationRun *run;
-} RunLink;
-
-struct _StationRun {
-  GObject parent_instance;
-
-  StationConfig *config;
-  StationRunOptions options; /* strings owned (opts_strings) */
-  GPtrArray *opts_strings;
-  char *api_url;
-  RunLink *link;
-
-  StationLine *line;               /* touched by the worker thread only while busy */
-  GCancellable *close_cancellable; /* the line's lifetime */
-  GCancellable *run_cancellable;   /* the current run */
-
-  gboolean busy;
-  gboolean running;
-  gboolean stopping;
-  gboolean start_pending;
-  char *status;
-
-  GListStore *slots; /* StationSlot */
-  GListStore *units; /* StationUnitRow, newest first */
-  const char *const *step_names;
-  guint step_count;
-  guint passed, failed, errors, api_calls;
-  guint *step_limits_ms;         /* per step index (from 1), from the recipe once open */
-  StoreBatchCounts batch_counts; /* the batch in the store, read by the workers */
-  gboolean have_batch_counts;
-  gint64 session_started; /* monotonic µs of the first unit of this session, 0 before */
-  guint session_units;    /* units finished in this session */
-  guint run_units;        /* units finished in the current (or last) run */
-  gboolean stop_requested;
-  GPtrArray *interrupted; /* "device (slot N)" left to resume by the last stop */
-};
+#include "ui/station-run-private.h"
 
 G_DEFINE_FINAL_TYPE (StationRun, station_run, G_TYPE_OBJECT)
 
@@ -138,25 +94,6 @@ forget_unit (StationRun *self, const char *device_id)
     g_list_store_remove (self->units, i);
     return;
   }
-}
-
-char *
-station_run_notice_words (guint slot, const char *message)
-{
-  const char *stops = message ? strstr (message, " stops: ") : NULL;
-  const char *detail = message ? strstr (message, "scanned: ") : NULL;
-
-  if (message == NULL)
-    return NULL;
-  if (strstr (message, "could not be scanned") != NULL)
-    return g_strdup_printf (_ ("Slot %u: the unit's device ID could not be read. Scan its label "
-                               "or type the ID (%s)."),
-                            slot, detail ? detail + 9 : "");
-  if (stops != NULL)
-    return g_strdup_printf (_ ("Slot %u stopped: the fixture reports a problem. Check the jig, "
-                               "then press Start (%s)."),
-                            slot, stops + 8);
-  return g_strdup (message);
 }
 
 static gboolean
@@ -689,151 +626,6 @@ const char *const *
 station_run_get_interrupted (StationRun *self)
 {
   return (const char *const *)self->interrupted->pdata;
-}
-
-gboolean
-station_run_can_reprint (StationRun *self)
-{
-  return self->line != NULL && self->line->print_queue != NULL
-         && self->line->label_template != NULL;
-}
-
-typedef struct {
-  char *device_id;
-  char *reason;
-} Reprint;
-
-static void
-reprint_free (gpointer data)
-{
-  Reprint *r = data;
-
-  g_free (r->device_id);
-  g_free (r->reason);
-  g_free (r);
-}
-
-static void
-reprint_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  StationRun *self = source;
-  Reprint *r = data;
-  GError *error = NULL;
-  char *payload = NULL;
-
-  if (!label_reprint (self->line->store, self->line->print_queue, self->line->label_template,
-                      self->line->printer_uri, r->device_id, r->reason, &payload, cancellable,
-                      &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, payload, g_free);
-  store_release_thread (self->line->store);
-}
-
-void
-station_run_reprint_async (StationRun *self, const char *device_id, const char *reason,
-                           GCancellable *cancellable, GAsyncReadyCallback callback,
-                           gpointer user_data)
-{
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Reprint *r = g_new0 (Reprint, 1);
-
-  g_task_set_source_tag (task, station_run_reprint_async);
-  r->device_id = g_strdup (device_id);
-  r->reason = g_strdup (reason);
-  g_task_set_task_data (task, r, reprint_free);
-  if (!station_run_can_reprint (self)) {
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                             _ ("No printer here: reprint on a station running a batch"));
-    return;
-  }
-  g_task_run_in_thread (task, reprint_thread);
-}
-
-char *
-station_run_reprint_finish (StationRun *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-gboolean
-station_run_sounds_enabled (StationRun *self)
-{
-  g_autofree char *value = station_config_get_string (self->config, "ui", "sounds", "true");
-
-  return !(g_ascii_strcasecmp (value, "false") == 0 || g_ascii_strcasecmp (value, "off") == 0
-           || g_ascii_strcasecmp (value, "no") == 0 || g_strcmp0 (value, "0") == 0);
-}
-
-static const char *
-json_string (JsonObject *o, const char *name)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
-
-char *
-station_run_label_mismatch (const char *code, JsonObject *record)
-{
-  g_autoptr (LabelPayload) payload = NULL;
-  g_autoptr (GString) what = g_string_new (NULL);
-  const char *imsi = json_string (record, "imsi"), *iccid = json_string (record, "iccid");
-
-  if (code == NULL || g_ascii_strncasecmp (code, "DEV ", 4) != 0)
-    return NULL;
-  payload = label_payload_parse (code, NULL);
-  if (payload == NULL)
-    return NULL;
-  if (payload->imsi != NULL && g_strcmp0 (payload->imsi, imsi) != 0)
-    g_string_append_printf (what, _ ("the label says IMSI %s, the record %s"), payload->imsi,
-                            imsi ? imsi : _ ("none"));
-  if (payload->iccid != NULL && iccid != NULL && g_strcmp0 (payload->iccid, iccid) != 0) {
-    if (what->len > 0)
-      g_string_append (what, "; ");
-    g_string_append_printf (what, _ ("the label says ICCID %s, the record %s"), payload->iccid,
-                            iccid);
-  }
-  if (what->len == 0)
-    return NULL;
-  return g_strdup_printf (_ ("WRONG LABEL: this label does not belong to this unit's SIM (%s). "
-                             "Do not ship it: set the unit aside and reprint its label."),
-                          what->str);
-}
-
-static void
-lookup_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  StationRun *self = source;
-  GError *error = NULL;
-  JsonNode *node;
-
-  node = unit_lookup_record (self->config, data, self->api_url, FALSE, &error);
-  if (node == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, node, (GDestroyNotify)json_node_unref);
-}
-
-void
-station_run_lookup_async (StationRun *self, const char *code, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, station_run_lookup_async);
-  g_task_set_task_data (task, g_strdup (code), g_free);
-  g_task_run_in_thread (task, lookup_thread);
-}
-
-JsonNode *
-station_run_lookup_finish (StationRun *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- object ------------------------------------------------------------------ */
