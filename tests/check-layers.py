@@ -27,6 +27,7 @@ FORBIDDEN = {
 WRAPPED = {
     'libserialport.h': 'libserialport', 'curl/': 'libcurl', 'zint.h': 'zint',
     'sqlite3.h': 'SQLite', 'cups/': 'libcups', 'libsecret/': 'libsecret',
+    'gsound.h': 'GSound', 'canberra': 'libcanberra',
 }
 
 

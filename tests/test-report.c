@@ -1,8 +1,12 @@
 /* tests/test-report.c - station-cli report: CSV, JSON and PDF of a batch
  * seeded through the store API. */
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "labels/label-template.h"
+#include "station/label-reprint.h"
+#include "station/report/report.h"
 #include "station/store/store.h"
 #include "tests/common/test-common.h"
 
@@ -181,6 +185,74 @@ test_errors (Fixture *f, gconstpointer data)
   }
 }
 
+/* A label printed again: refused without a reason or without a first
+ * label (nothing printed, nothing stored); with a reason it goes through
+ * the print queue, is stored with its reason and the report counts it. */
+static void
+test_reprints (Fixture *f, gconstpointer data)
+{
+  g_autofree char *labels = g_build_filename (f->dir, "labels", NULL);
+  g_autofree char *uri = g_strdup_printf ("file:%s", labels);
+  g_autofree char *payload = NULL, *json = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Store) store = NULL;
+  g_autoptr (PrintQueue) queue = NULL;
+  g_autoptr (LabelTemplate) tmpl = label_template_find (NULL, NULL, &error);
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (Report) r = NULL;
+  g_autoptr (GDir) dir = NULL;
+  Printer *printer;
+  guint files = 0;
+
+  g_assert_no_error (error);
+  seed (f, 0);
+  g_mkdir (labels, 0755);
+  store = store_open (f->db, STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  printer = printer_open (uri, &error);
+  g_assert_no_error (error);
+  queue = print_queue_new (printer, NULL, NULL, NULL);
+
+  g_assert_false (label_reprint (store, queue, tmpl, uri, "TRK-1", "  ", NULL, NULL, &error));
+  g_assert_error (error, LABEL_REPRINT_ERROR, LABEL_REPRINT_ERROR_REASON);
+  g_clear_error (&error);
+  g_assert_false (
+      label_reprint (store, queue, tmpl, uri, "TRK-2", "label torn", NULL, NULL, &error));
+  g_assert_error (error, LABEL_REPRINT_ERROR, LABEL_REPRINT_ERROR_NO_LABEL);
+  g_clear_error (&error);
+  g_assert_false (
+      label_reprint (store, queue, tmpl, uri, "TRK-9", "label torn", NULL, NULL, &error));
+  g_assert_error (error, STATION_STORE_ERROR, STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  dir = g_dir_open (labels, 0, NULL);
+  g_assert_null (g_dir_read_name (dir)); /* nothing printed */
+  g_clear_pointer (&dir, g_dir_close);
+
+  g_assert_true (
+      label_reprint (store, queue, tmpl, uri, "TRK-1", " label torn ", &payload, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (payload, ==, "DEV TRK-1 IMSI 440100000000001 ICCID 8981100000000000010");
+  g_assert_true (label_reprint (store, queue, tmpl, uri, "TRK-1", "smudged", NULL, NULL, &error));
+  dir = g_dir_open (labels, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    files++;
+  g_assert_cmpuint (files, ==, 2);
+  rows = store_label_list (store, "TRK-1", &error);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpstr (((StoreLabel *)rows->pdata[1])->reprint_reason, ==, "label torn");
+  g_assert_cmpstr (((StoreLabel *)rows->pdata[2])->reprint_reason, ==, "smudged");
+
+  r = report_collect (store, "LOT-7", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->reprints, ==, 2);
+  g_assert_cmpuint (((ReportRow *)r->rows->pdata[0])->label_prints, ==, 3);
+  g_assert_cmpuint (((ReportRow *)r->rows->pdata[0])->label_reprints, ==, 2);
+  g_assert_cmpuint (((ReportRow *)r->rows->pdata[1])->label_reprints, ==, 0);
+  json = report_to_json (r);
+  g_assert_nonnull (strstr (json, "\"reprints\" : 2"));
+  g_assert_nonnull (strstr (json, "\"label_reprints\" : 2"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -189,5 +261,6 @@ main (int argc, char **argv)
   g_test_add ("/report/json", Fixture, NULL, set_up, test_json, tear_down);
   g_test_add ("/report/pdf", Fixture, NULL, set_up, test_pdf, tear_down);
   g_test_add ("/report/errors", Fixture, NULL, set_up, test_errors, tear_down);
+  g_test_add ("/report/reprints", Fixture, NULL, set_up, test_reprints, tear_down);
   return g_test_run ();
 }

@@ -37,8 +37,11 @@ start_xvfb (void)
   char buf[32] = { 0 };
   gsize len = 0;
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  const char *argv[] = { "Xvfb",        "-displayfd", "3",   "-screen",  "0",
-                         "1400x900x24", "-nolisten",  "tcp", "-noreset", NULL };
+  /* STATION_UI_SCREEN=WxH: the screen size (tools/ui-screenshots.sh) */
+  const char *size = g_getenv ("STATION_UI_SCREEN");
+  g_autofree char *screen = g_strdup_printf ("%sx24", size ? size : "1920x1080");
+  const char *argv[]
+      = { "Xvfb", "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp", "-noreset", NULL };
   g_autofree char *display = NULL;
 
   g_assert_cmpint (pipe (fds), ==, 0);
@@ -107,7 +110,10 @@ tui_init (int *argc, char ***argv)
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("SORACOM_AUTH_KEY_ID", AUTH_KEY_ID, TRUE);
   g_setenv ("SORACOM_AUTH_KEY", AUTH_KEY, TRUE);
-  start_xvfb ();
+  /* STATION_UI_KEEP_DISPLAY=1: use $DISPLAY as it is (tools/ui-screenshots.sh
+   * starts an X server with a window manager) */
+  if (g_strcmp0 (g_getenv ("STATION_UI_KEEP_DISPLAY"), "1") != 0)
+    start_xvfb ();
   gtk_init (argc, argv);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }
@@ -377,4 +383,53 @@ tui_screenshot (GtkWidget *window, const char *suffix)
   gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
   g_assert_no_error (error);
   g_test_message ("screenshot: %s", path);
+}
+
+static void
+send_key (GtkWidget *window, GdkEventType type, guint keyval, guint32 time_ms)
+{
+  GdkEvent *event = gdk_event_new (type);
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (window));
+  GdkKeymapKey *keys = NULL;
+  gint n_keys = 0;
+
+  event->key.window = g_object_ref (gtk_widget_get_window (window));
+  event->key.send_event = TRUE;
+  event->key.time = time_ms;
+  event->key.keyval = keyval;
+  if (gdk_keymap_get_entries_for_keyval (
+          gdk_keymap_get_for_display (gtk_widget_get_display (window)), keyval, &keys, &n_keys)
+      && n_keys > 0) {
+    event->key.hardware_keycode = (guint16)keys[0].keycode;
+    event->key.group = (guint8)keys[0].group;
+    if (keys[0].level == 1)
+      event->key.state = GDK_SHIFT_MASK;
+  }
+  g_free (keys);
+  gdk_event_set_device (event, gdk_seat_get_keyboard (seat));
+  gtk_main_do_event (event);
+  gdk_event_free (event);
+}
+
+void
+tui_key (GtkWidget *window, guint keyval, guint32 time_ms)
+{
+  send_key (window, GDK_KEY_PRESS, keyval, time_ms);
+  send_key (window, GDK_KEY_RELEASE, keyval, time_ms + 1);
+}
+
+guint32
+tui_type (GtkWidget *window, const char *text, guint32 start_ms, guint gap_ms, guint end_keyval)
+{
+  guint32 t = start_ms;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p)) {
+    tui_key (window, gdk_unicode_to_keyval (g_utf8_get_char (p)), t);
+    t += gap_ms;
+  }
+  if (end_keyval != 0)
+    tui_key (window, end_keyval, t);
+  else
+    t -= gap_ms;
+  return t;
 }

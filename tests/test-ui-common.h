@@ -56,6 +56,17 @@ gpointer tui_child (gpointer widget, GType type, const char *name);
 /* tui_label: the text of label @name in the template of @widget. */
 const char *tui_label (gpointer widget, GType type, const char *name);
 
+/* tui_key: a key press and release of @keyval at @time_ms (X time) sent
+ * to @window as the X server would deliver it (gtk_main_do_event). */
+void tui_key (GtkWidget *window, guint keyval, guint32 time_ms);
+
+/* tui_type: types @text into @window, one key every @gap_ms from
+ * @start_ms, then @end_keyval (0: none) @gap_ms later, as a keyboard-wedge
+ * scanner (gap 5-20 ms) or a person (gap 200+ ms) would.  Returns the time
+ * of the last key. */
+guint32 tui_type (GtkWidget *window, const char *text, guint32 start_ms, guint gap_ms,
+                  guint end_keyval);
+
 /* tui_screenshot: saves @window as a PNG at $STATION_UI_SCREENSHOT (when
  * set; for looking at the app, not for asserting). */
 void tui_screenshot (GtkWidget *window, const char *suffix);

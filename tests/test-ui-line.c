@@ -7,6 +7,7 @@
  * the store) and a second Start finishes the batch. */
 #include <gtk/gtk.h>
 
+#include "station/report/report.h"
 #include "station/store/store.h"
 #include "tests/common/test-common.h"
 #include "tests/test-ui-common.h"
@@ -60,9 +61,9 @@ cards (Ui *ui)
 }
 
 static StationSlotCard *
-card_of (gpointer flowbox_child)
+card_of (gpointer child)
 {
-  return STATION_SLOT_CARD (gtk_bin_get_child (GTK_BIN (flowbox_child)));
+  return STATION_SLOT_CARD (child);
 }
 
 static gboolean
@@ -148,6 +149,76 @@ grid_text (StationRecordView *view, const char *grid_name)
   return g_string_free (s, FALSE);
 }
 
+static gboolean
+warning_shown (gpointer data)
+{
+  return station_record_view_get_warning (data) != NULL;
+}
+
+static GtkWidget *
+find_dialog (GtkWidget *parent, GType type)
+{
+  g_autoptr (GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type)
+        && gtk_window_get_transient_for (l->data) == GTK_WINDOW (parent)
+        && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+labels_show_reprint (gpointer data)
+{
+  GtkContainer *box = tui_child (data, STATION_TYPE_RECORD_VIEW, "labels_box");
+  g_autoptr (GList) children = gtk_container_get_children (box);
+
+  for (GList *l = children; l; l = l->next)
+    if (GTK_IS_LABEL (l->data) && strstr (gtk_label_get_text (l->data), "printed again: "))
+      return TRUE;
+  return FALSE;
+}
+
+/* The files the line's file: printer wrote. */
+static guint
+label_files (TuiLine *line)
+{
+  g_autoptr (GDir) dir = g_dir_open (line->labels, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Reprint from the record panel: the dialog refuses no reason, then
+ * prints with one. */
+static void
+reprint (Ui *ui, StationRecordView *view, const char *reason)
+{
+  GtkWidget *dialog;
+  GtkEntry *entry;
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (ui->window), "reprint"));
+  g_action_group_activate_action (G_ACTION_GROUP (ui->window), "reprint", NULL);
+  dialog = find_dialog (ui->window, GTK_TYPE_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT); /* no reason: stays */
+  g_assert_true (find_dialog (ui->window, GTK_TYPE_DIALOG) == dialog);
+  {
+    g_autoptr (GList) parts = gtk_container_get_children (
+        GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (dialog))));
+
+    /* the question, then the reasons (a combo box with an entry) */
+    entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (parts->next->data)));
+  }
+  gtk_entry_set_text (entry, reason);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_assert_null (find_dialog (ui->window, GTK_TYPE_DIALOG));
+  g_assert_true (tui_wait (labels_show_reprint, view, 30000));
+}
+
 static void
 test_provision_and_scan (void)
 {
@@ -197,15 +268,37 @@ test_provision_and_scan (void)
       g_str_has_prefix (tui_label (ui.window, STATION_TYPE_WINDOW, "status_label"), "Batch done"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.window), "start"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.window), "stop"));
+  /* the batch header: all 6 of 6 done */
+  g_assert_cmpstr (
+      gtk_progress_bar_get_text (tui_child (ui.window, STATION_TYPE_WINDOW, "batch_progress")), ==,
+      "6/6");
+  g_assert_cmpstr (tui_label (ui.window, STATION_TYPE_WINDOW, "eta_label"), ==, "Batch complete");
+  g_assert_true (g_str_has_suffix (tui_label (ui.window, STATION_TYPE_WINDOW, "rate_label"),
+                                   "units per hour"));
+  g_assert_false (g_str_has_prefix (tui_label (ui.window, STATION_TYPE_WINDOW, "rate_label"), "–"));
   tui_screenshot (ui.window, "provisioned");
 
-  /* scan the label of the third unit as a keyboard-wedge scanner types it */
+  /* Start on the finished batch: the banner says so, with the batch's
+   * counts (not 0/0/0) */
+  ui.finished = 0;
+  g_action_group_activate_action (G_ACTION_GROUP (ui.window), "start", NULL);
+  g_assert_true (tui_wait (run_finished, &ui, RUN_TIMEOUT_MS));
+  g_assert_cmpstr (tui_label (ui.window, STATION_TYPE_WINDOW, "info_label"), ==,
+                   "Batch done already: nothing left to provision (6 passed, 0 failed, 0 error)");
+  g_assert_cmpstr (tui_label (ui.window, STATION_TYPE_WINDOW, "passed_label"), ==, "Passed 6");
+  g_assert_cmpstr (
+      gtk_progress_bar_get_text (tui_child (ui.window, STATION_TYPE_WINDOW, "batch_progress")), ==,
+      "6/6");
+
+  /* scan the label of the third unit as a keyboard-wedge scanner types
+   * it, with the finished list focused */
   scan = tui_child (ui.window, STATION_TYPE_WINDOW, "scan_entry");
   view = tui_child (ui.window, STATION_TYPE_WINDOW, "record_view");
   payload = g_strdup_printf ("DEV %s IMSI %s", (char *)line->device_ids->pdata[2],
                              (char *)line->imsis->pdata[2]);
-  gtk_entry_set_text (scan, payload);
-  g_signal_emit_by_name (scan, "activate");
+  gtk_widget_grab_focus (tui_child (ui.window, STATION_TYPE_WINDOW, "units_view"));
+  tui_type (ui.window, payload, 10000, 10, GDK_KEY_Return);
+  g_assert_cmpstr (gtk_entry_get_text (scan), ==, payload);
   g_assert_true (gtk_revealer_get_reveal_child (
       tui_child (ui.window, STATION_TYPE_WINDOW, "record_revealer")));
   g_assert_true (tui_wait (record_shown, view, 30000));
@@ -218,14 +311,57 @@ test_provision_and_scan (void)
   g_assert_nonnull (strstr (ident, "Batch: UI-1\n"));
   sim = grid_text (view, "sim_grid");
   g_test_message ("SIM now:\n%s", sim);
-  g_assert_nonnull (strstr (sim, "Status: standby\n"));
+  g_assert_nonnull (strstr (sim, "Status: Standby: no cost until first use (standby)\n"));
   g_assert_nonnull (strstr (sim, "Online: no\n"));
   {
     g_autoptr (GList) steps
         = gtk_container_get_children (tui_child (view, STATION_TYPE_RECORD_VIEW, "steps_list"));
     g_assert_cmpuint (g_list_length (steps), ==, 12);
   }
+  g_assert_null (station_record_view_get_warning (view));
+  g_assert_true (g_str_has_suffix (tui_label (ui.window, STATION_TYPE_WINDOW, "last_scan_label"),
+                                   " · Passed"));
   tui_screenshot (ui.window, "record");
+
+  /* reprint its label from the record panel, with a reason: printed
+   * through the queue, recorded in the store, counted by the report */
+  reprint (&ui, view, "Label damaged or torn");
+  {
+    g_autoptr (Store) store = NULL;
+    g_autoptr (GPtrArray) labels = NULL;
+    g_autoptr (Report) report = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autofree char *json = NULL;
+
+    store = store_open (line->db, STORE_OPEN_READ_ONLY, &error);
+    g_assert_no_error (error);
+    labels = store_label_list (store, line->device_ids->pdata[2], &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (labels->len, ==, 2);
+    g_assert_null (((StoreLabel *)labels->pdata[0])->reprint_reason);
+    g_assert_cmpstr (((StoreLabel *)labels->pdata[1])->reprint_reason, ==, "Label damaged or torn");
+    g_assert_cmpstr (((StoreLabel *)labels->pdata[1])->payload, ==,
+                     ((StoreLabel *)labels->pdata[0])->payload);
+    report = report_collect (store, "UI-1", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (report->reprints, ==, 1);
+    json = report_to_json (report);
+    g_assert_nonnull (strstr (json, "\"reprints\" : 1"));
+    g_assert_nonnull (strstr (json, "\"label_reprints\" : 1"));
+  }
+  g_assert_cmpuint (label_files (line), ==, 7);
+
+  /* a label whose IMSI is another unit's: a loud warning, not "Passed" */
+  {
+    g_autofree char *forged = g_strdup_printf ("DEV %s IMSI %s", (char *)line->device_ids->pdata[2],
+                                               (char *)line->imsis->pdata[3]);
+
+    tui_type (ui.window, forged, 20000, 10, GDK_KEY_Return);
+    g_assert_true (tui_wait (warning_shown, view, 30000));
+    g_assert_true (g_str_has_prefix (station_record_view_get_warning (view), "WRONG LABEL"));
+    g_assert_true (g_str_has_suffix (tui_label (ui.window, STATION_TYPE_WINDOW, "last_scan_label"),
+                                     " · WRONG LABEL"));
+  }
 
   /* an IMSI no unit has */
   gtk_entry_set_text (scan, "440109999999999");
@@ -355,44 +491,78 @@ has_failed_slot (gpointer data)
   return FALSE;
 }
 
-/* A unit without SIM: its slot turns red with the failure in words, the
- * list and the counts say failed, the others pass. */
+static void
+record_sound (const char *event_id, gpointer data)
+{
+  g_ptr_array_add (data, g_strdup (event_id));
+}
+
+static guint
+count_strings (GPtrArray *a, const char *s)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < a->len; i++)
+    n += g_strcmp0 (a->pdata[i], s) == 0;
+  return n;
+}
+
+/* A unit without SIM: its tile turns red with FAIL, the failure in words
+ * and what to do; the FAIL stays on the tile until acknowledged (here by
+ * scanning the failed unit), even after the run; the list and the counts
+ * say failed, the others pass; a FAIL sound and two PASS sounds. */
 static void
 test_failure (void)
 {
   g_autoptr (TuiLine) line = tui_line_new (2, 3, "20", "unit2=nosim");
+  g_autoptr (GPtrArray) played = g_ptr_array_new_with_free_func (g_free);
   GtkTreeModel *model;
   GtkTreeIter it;
   Ui ui = { 0 };
   guint passed, failed, errors, failed_rows = 0;
   g_autoptr (GList) list = NULL;
+  StationSlotCard *failed_card = NULL;
 
   g_assert_null (line->imsis->pdata[1]);
   ui_open (&ui, line);
+  station_sound_set_player (station_window_get_sound (STATION_WINDOW (ui.window)), record_sound,
+                            played);
   g_action_group_activate_action (G_ACTION_GROUP (ui.window), "start", NULL);
   g_assert_true (tui_wait (has_failed_slot, &ui, RUN_TIMEOUT_MS));
+  tui_screenshot (ui.window, "failure");
+  g_assert_true (tui_wait (run_finished, &ui, RUN_TIMEOUT_MS));
+  g_assert_true (ui.completed);
+
+  /* after the run, the FAIL is still on its tile */
   list = cards (&ui);
   for (GList *l = list; l; l = l->next) {
     StationSlotCard *card = card_of (l->data);
 
     if (!led_is (card, "fail"))
       continue;
+    g_assert_null (failed_card);
+    failed_card = card;
     g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==,
                      line->device_ids->pdata[1]);
     g_assert_true (
         gtk_widget_get_visible (tui_child (card, STATION_TYPE_SLOT_CARD, "failure_label")));
-    g_assert_true (g_str_has_prefix (tui_label (card, STATION_TYPE_SLOT_CARD, "failure_label"),
-                                     "sim-missing — No SIM card in the unit"));
-    g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "step_label"), ==,
-                     "Not passed: take the unit to the reject tray");
+    g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "failure_label"), ==,
+                     "No SIM card in the unit (sim-missing)");
+    g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "FAIL");
+    g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "action_label"), ==,
+                     "Reject tray · scan it or press F4");
+    g_assert_true (
+        gtk_style_context_has_class (gtk_widget_get_style_context (GTK_WIDGET (card)), "fail"));
   }
-  tui_screenshot (ui.window, "failure");
-  g_assert_true (tui_wait (run_finished, &ui, RUN_TIMEOUT_MS));
-  g_assert_true (ui.completed);
+  g_assert_nonnull (failed_card);
+  tui_screenshot (ui.window, "failure-done");
+
   station_run_get_counts (ui.run, &passed, &failed, &errors, NULL);
   g_assert_cmpuint (passed, ==, 2);
   g_assert_cmpuint (failed, ==, 1);
   g_assert_cmpuint (errors, ==, 0);
+  g_assert_cmpuint (count_strings (played, "complete"), ==, 2);
+  g_assert_cmpuint (count_strings (played, "dialog-error"), ==, 1);
   g_assert_cmpstr (tui_label (ui.window, STATION_TYPE_WINDOW, "failed_label"), ==, "Failed 1");
   model = tui_child (ui.window, STATION_TYPE_WINDOW, "units_store");
   for (gboolean ok = gtk_tree_model_get_iter_first (model, &it); ok;
@@ -410,14 +580,13 @@ test_failure (void)
     g_assert_true (g_str_has_prefix (tooltip, "No SIM card in the unit"));
   }
   g_assert_cmpuint (failed_rows, ==, 1);
-  tui_screenshot (ui.window, "failure-done");
-  ui_close (&ui);
-}
 
-static gboolean
-run_stopping (gpointer data)
-{
-  return station_run_is_stopping (data);
+  /* the technician scans the failed unit as it goes to the reject tray:
+   * acknowledged, the tile shows its slot's state again */
+  tui_type (ui.window, line->device_ids->pdata[1], 1000, 10, GDK_KEY_Return);
+  g_assert_false (led_is (failed_card, "fail"));
+  g_assert_false (station_slot_fail_pending (station_slot_card_get_slot (failed_card)));
+  ui_close (&ui);
 }
 
 static gboolean
@@ -426,15 +595,123 @@ pointer_cleared (gpointer data)
   return *(gpointer *)data == NULL;
 }
 
-/* Closing the window while units are in the slots stops first (each slot
- * finishes its step), then the window goes; the store is left consistent. */
+static GtkWidget *
+message_dialog (GtkWidget *parent)
+{
+  g_autoptr (GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data)
+        && gtk_window_get_transient_for (l->data) == GTK_WINDOW (parent)
+        && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+message_shown (gpointer data)
+{
+  return message_dialog (data) != NULL;
+}
+
+static char *
+message_text (GtkWidget *dialog)
+{
+  g_autofree char *text = NULL, *secondary = NULL;
+
+  g_object_get (dialog, "text", &text, "secondary-text", &secondary, NULL);
+  return g_strdup_printf ("%s\n%s", text, secondary);
+}
+
+/* Closing the window while units are in the slots asks first, naming the
+ * slots that will stop ("Keep running" keeps them); then each slot finishes
+ * its step, and before the window goes it lists the units left to resume,
+ * which are exactly the store's interrupted units. */
 static void
 test_close_while_running (void)
 {
   g_autoptr (TuiLine) line = tui_line_new (2, 4, "10", NULL);
   g_autoptr (Store) store = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) units = NULL;
   StoreBatchCounts counts = { 0 };
+  Ui ui = { 0 };
+  GtkWidget *window, *dialog;
+  g_autofree char *asked = NULL, *left = NULL;
+  guint listed = 0;
+
+  ui_open (&ui, line);
+  window = ui.window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  g_action_group_activate_action (G_ACTION_GROUP (ui.window), "start", NULL);
+  g_assert_true (tui_wait (some_unit_under_way, &ui, 60000));
+
+  /* ask; keep running */
+  gtk_window_close (GTK_WINDOW (ui.window)); /* as the title bar's close button */
+  g_assert_true (tui_wait (message_shown, ui.window, 10000));
+  dialog = message_dialog (ui.window);
+  g_assert_nonnull (dialog);
+  asked = message_text (dialog);
+  g_test_message ("%s", asked);
+  g_assert_true (
+      g_str_has_prefix (asked, "Stop the line and close?\nThese slots will stop:\nSlot "));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (message_dialog (ui.window));
+  g_assert_true (station_run_is_running (ui.run));
+  g_assert_false (station_run_is_stopping (ui.run));
+
+  /* ask; stop and close */
+  gtk_window_close (GTK_WINDOW (ui.window));
+  g_assert_true (tui_wait (message_shown, ui.window, 10000));
+  dialog = message_dialog (ui.window);
+  g_assert_nonnull (dialog);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_assert_true (station_run_is_stopping (ui.run));
+  g_assert_nonnull (window); /* still there while the slots finish their step */
+  g_assert_true (tui_wait (run_finished, &ui, RUN_TIMEOUT_MS));
+  g_assert_false (ui.completed);
+
+  store = store_open (line->db, STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  store_batch_count (store, "UI-1", &counts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.running, ==, 0);
+  g_assert_cmpuint (counts.passed, <, 4);
+  units = store_unit_list_by_batch (store, "UI-1", &error);
+  g_assert_no_error (error);
+
+  if (counts.error > 0) {
+    /* the units left half done are listed before the window goes */
+    g_assert_true (tui_wait (message_shown, ui.window, 10000));
+    dialog = message_dialog (ui.window);
+    left = message_text (dialog);
+    g_test_message ("%s", left);
+    g_assert_true (g_str_has_prefix (left, "Stopped. These units were left half done:\n"));
+    for (guint i = 0; i < units->len; i++) {
+      StoreUnit *u = units->pdata[i];
+
+      if (u->state != STORE_UNIT_ERROR)
+        continue;
+      g_assert_nonnull (strstr (left, u->device_id));
+      listed++;
+    }
+    g_assert_cmpuint (listed, ==, counts.error);
+    g_assert_nonnull (window);
+    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CLOSE);
+  }
+  g_assert_true (tui_wait (pointer_cleared, &window, RUN_TIMEOUT_MS));
+  g_assert_false (station_run_is_busy (ui.run));
+  g_assert_cmpuint (ui.finished, ==, 1);
+  g_clear_object (&ui.run);
+}
+
+/* SIGINT / SIGTERM (station_window_stop_and_close) stop without asking:
+ * no question, the slots finish their step, the units left to resume are
+ * listed, then the window goes. */
+static void
+test_stop_and_close (void)
+{
+  g_autoptr (TuiLine) line = tui_line_new (2, 4, "10", NULL);
   Ui ui = { 0 };
   GtkWidget *window;
 
@@ -443,21 +720,18 @@ test_close_while_running (void)
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
   g_action_group_activate_action (G_ACTION_GROUP (ui.window), "start", NULL);
   g_assert_true (tui_wait (some_unit_under_way, &ui, 60000));
-  gtk_window_close (GTK_WINDOW (ui.window)); /* as the title bar's close button */
-  g_assert_true (tui_wait (run_stopping, ui.run, 10000));
-  g_assert_nonnull (window); /* still there while the slots finish their step */
-  g_assert_true (tui_wait (pointer_cleared, &window, RUN_TIMEOUT_MS));
-  g_assert_false (station_run_is_busy (ui.run));
-  g_assert_cmpuint (ui.finished, ==, 1);
-  g_assert_false (ui.completed);
-  g_clear_object (&ui.run);
+  station_window_stop_and_close (STATION_WINDOW (ui.window));
+  g_assert_true (station_run_is_stopping (ui.run));
+  g_assert_null (message_dialog (ui.window)); /* nothing asked */
+  g_assert_true (tui_wait (run_finished, &ui, RUN_TIMEOUT_MS));
+  if (window != NULL && tui_wait (message_shown, ui.window, 10000)) {
+    g_autofree char *left = message_text (message_dialog (ui.window));
 
-  store = store_open (line->db, STORE_OPEN_READ_ONLY, &error);
-  g_assert_no_error (error);
-  store_batch_count (store, "UI-1", &counts, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (counts.running, ==, 0);
-  g_assert_cmpuint (counts.passed, <, 4);
+    g_assert_true (g_str_has_prefix (left, "Stopped. These units were left half done:\n"));
+    gtk_dialog_response (GTK_DIALOG (message_dialog (ui.window)), GTK_RESPONSE_CLOSE);
+  }
+  g_assert_true (tui_wait (pointer_cleared, &window, RUN_TIMEOUT_MS));
+  g_clear_object (&ui.run);
 }
 
 int
@@ -468,5 +742,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/line/failure", test_failure);
   g_test_add_func ("/ui/line/stop", test_stop);
   g_test_add_func ("/ui/line/close-while-running", test_close_while_running);
+  g_test_add_func ("/ui/line/stop-and-close", test_stop_and_close);
   return g_test_run ();
 }

@@ -4,10 +4,12 @@
  * every engine step exist, and station-gtk refuses bad options. */
 #include <gtk/gtk.h>
 
+#include "drivers/identity.h"
 #include "station/pipeline/line.h"
 #include "tests/common/test-common.h"
 #include "tests/test-ui-common.h"
 #include "ui/station-record-view.h"
+#include "ui/station-scanner.h"
 #include "ui/station-slot-card.h"
 #include "ui/station-words.h"
 
@@ -75,8 +77,10 @@ has_class (GtkWidget *widget, const char *name)
   return gtk_style_context_has_class (gtk_widget_get_style_context (widget), name);
 }
 
-/* A slot card follows its slot: device, step of 12, LED colour, failure in
- * words. */
+/* A slot tile follows its slot: device, step of 12, colour by state, a
+ * large PASS / FAIL word with one line saying what to do, the failure in
+ * words first and its code second; a FAIL stays on the tile when the
+ * feeder loads the next unit, until it is acknowledged. */
 static void
 test_slot_card (void)
 {
@@ -95,34 +99,155 @@ test_slot_card (void)
 
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "title_label"), ==, "Slot 3");
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==, "empty");
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "EMPTY");
   g_assert_true (has_class (led, "idle"));
+  g_assert_true (has_class (card, "tile"));
+  g_assert_true (has_class (card, "idle"));
 
   station_slot_unit_started (slot, "TRK-000123");
   station_slot_step (slot, "attach", 4);
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==, "TRK-000123");
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "step_label"), ==,
                    "Attach to network (step 4 of 12)");
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "WORKING");
   g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (progress), 4.0 / 12, 1e-9);
   g_assert_true (has_class (led, "busy"));
-  g_assert_false (has_class (led, "idle"));
+  g_assert_true (has_class (card, "busy"));
+  g_assert_false (has_class (card, "idle"));
   g_assert_false (gtk_widget_get_visible (failure));
 
   station_slot_unit_finished (slot, NULL, FALSE, "sim-missing", "AT+CIMI: SIM not inserted");
   g_assert_true (has_class (led, "fail"));
-  g_assert_false (has_class (led, "busy"));
+  g_assert_true (has_class (card, "fail"));
+  g_assert_false (has_class (card, "busy"));
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "FAIL");
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "action_label"), ==,
+                   "Reject tray · scan it or press F4");
   g_assert_true (gtk_widget_get_visible (failure));
+  /* plain words first, the code second, no engine identifiers */
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "failure_label"), ==,
-                   "sim-missing — No SIM card in the unit: AT+CIMI: SIM not inserted");
+                   "No SIM card in the unit (sim-missing)");
 
+  /* the feeder loads the next unit: the FAIL stays until acknowledged */
   station_slot_unit_started (slot, "TRK-000124");
-  g_assert_false (gtk_widget_get_visible (failure));
+  station_slot_step (slot, "identify", 3);
+  g_assert_true (station_slot_fail_pending (slot));
+  g_assert_true (has_class (card, "fail"));
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "FAIL");
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==, "TRK-000123");
+  g_assert_true (gtk_widget_get_visible (failure));
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "step_label"), ==,
+                   "Next unit TRK-000124: Identify modem and SIM (step 3 of 12)");
+  /* even when the next unit passes */
   station_slot_unit_finished (slot, NULL, TRUE, NULL, NULL);
-  g_assert_true (has_class (led, "pass"));
+  g_assert_true (has_class (card, "fail"));
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==, "TRK-000123");
+  g_assert_true (station_slot_acknowledge (slot));
+  g_assert_false (station_slot_acknowledge (slot));
+  g_assert_true (has_class (card, "pass"));
+  g_assert_false (gtk_widget_get_visible (failure));
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "PASS");
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==, "TRK-000124");
   g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (progress), 1.0, 1e-9);
   g_assert_cmpuint (station_slot_get_units (slot), ==, 2);
   station_slot_idle (slot);
   g_assert_true (has_class (led, "pass")); /* the verdict stays until the next unit */
+
+  /* acknowledging a FAIL with no unit behind it empties the tile */
+  station_slot_unit_started (slot, "TRK-000125");
+  station_slot_unit_finished (slot, NULL, FALSE, "weak-signal", NULL);
+  station_slot_idle (slot);
+  g_assert_true (has_class (card, "fail"));
+  station_slot_acknowledge (slot);
+  g_assert_true (has_class (card, "idle"));
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==, "empty");
+
+  /* a unit the stop left half done */
+  station_slot_unit_started (slot, "TRK-000126");
+  station_slot_unit_interrupted (slot, NULL);
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "STOPPED");
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "action_label"), ==,
+                   "Put TRK-000126 in again to resume");
   g_object_unref (card);
+}
+
+/* Per slot: the unit's elapsed time, the step's, and what is left of the
+ * step's limit from the recipe. */
+static void
+test_slot_time (void)
+{
+  g_autoptr (StationSlot) slot = station_slot_new (1, 12);
+  GtkWidget *card = g_object_ref_sink (station_slot_card_new (slot));
+  const gint64 s = G_USEC_PER_SEC, t0 = 1000 * s;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+
+  g_assert_null (station_slot_time_text (slot, t0));
+  station_slot_unit_started (slot, "TRK-000001");
+  station_slot_step_timed (slot, "insert_boot", 2, 0, t0);
+  /* unit_started set its own clock; the step's is t0 */
+  station_slot_step_timed (slot, "attach", 4, 90000, t0 + 20 * s);
+  a = station_slot_time_text (slot, t0 + 32 * s);
+  g_assert_nonnull (strstr (a, "step 0:12, 1:18 left"));
+  b = station_slot_time_text (slot, t0 + 20 * s + 90 * s + 1);
+  g_assert_nonnull (strstr (b, "step 1:30, over the limit"));
+  station_slot_step_timed (slot, "tags", 7, 0, t0 + 200 * s);
+  c = station_slot_time_text (slot, t0 + 205 * s);
+  g_assert_true (g_str_has_suffix (c, " · step 0:05"));
+  station_slot_card_tick (STATION_SLOT_CARD (card), t0 + 205 * s);
+  g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "time_label"), ==, c);
+  station_slot_unit_finished (slot, NULL, TRUE, NULL, NULL);
+  d = station_slot_time_text (slot, t0 + 300 * s);
+  g_assert_null (d);
+  g_object_unref (card);
+}
+
+/* The scanner tells a burst from typing: a table of key timings. */
+static void
+test_scanner (void)
+{
+  static const struct {
+    const char *keys; /* characters, '\n' = Enter or Tab */
+    guint gap_ms;
+    guint end_gap_ms;
+    StationScanVerdict last;
+    const char *code;
+  } cases[] = {
+    { "TRK-012004\n", 8, 8, STATION_SCAN_SCAN, "TRK-012004" },   /* a scanner */
+    { "TRK-012004\n", 40, 40, STATION_SCAN_SCAN, "TRK-012004" }, /* a slow scanner */
+    { "TRK-012004\n", 8, 300, STATION_SCAN_RELEASE, NULL },      /* Enter pressed by hand */
+    { "AB\n", 5, 5, STATION_SCAN_RELEASE, NULL },                /* too short */
+    { "\n", 5, 5, STATION_SCAN_PASS, NULL },                     /* a lone Enter */
+  };
+  g_autoptr (StationScanner) s = station_scanner_new (50, 6);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    guint32 t = 4294967000u; /* X time wraps during the burst */
+    StationScanVerdict v = STATION_SCAN_PASS;
+    g_autofree char *code = NULL;
+
+    station_scanner_reset (s);
+    for (const char *k = cases[i].keys; *k; k++) {
+      if (*k == '\n') {
+        v = station_scanner_end (s, t + cases[i].end_gap_ms);
+      } else {
+        if (k != cases[i].keys)
+          t += cases[i].gap_ms;
+        v = station_scanner_char (s, (gunichar)*k, t);
+        g_assert_cmpint (v, ==, STATION_SCAN_HOLD);
+      }
+    }
+    g_assert_cmpint (v, ==, cases[i].last);
+    code = v == STATION_SCAN_SCAN ? station_scanner_take_code (s) : NULL;
+    g_assert_cmpstr (code, ==, cases[i].code);
+  }
+  /* a person typing: each pause releases what was held */
+  station_scanner_reset (s);
+  g_assert_cmpint (station_scanner_char (s, 'a', 1000), ==, STATION_SCAN_HOLD);
+  g_assert_cmpint (station_scanner_char (s, 'b', 1250), ==, STATION_SCAN_RELEASE);
+  g_assert_cmpuint (station_scanner_held (s), ==, 1);
+  g_assert_cmpint (station_scanner_expire (s), ==, STATION_SCAN_RELEASE);
+  station_scanner_reset (s);
+  g_assert_cmpint (station_scanner_other (s), ==, STATION_SCAN_PASS);
 }
 
 /* Every step the engine runs has words; failure codes of the README too. */
@@ -161,9 +286,42 @@ test_words (void)
     }
     g_assert_cmpuint (seen, >=, 40);
   }
+  /* the engine's notices in words, its detail in brackets */
+  {
+    g_autofree char *stops
+        = station_run_notice_words (2, "slot 2 stops: jig: slot 2 does not answer");
+    g_autofree char *scan = station_run_notice_words (
+        1, "slot 1: the unit's device ID could not be scanned: no read within 5 s");
+    g_autofree char *other = station_run_notice_words (1, "something else");
+
+    g_assert_cmpstr (stops, ==,
+                     "Slot 2 stopped: the fixture reports a problem. Check the jig, then press "
+                     "Start (jig: slot 2 does not answer).");
+    g_assert_cmpstr (scan, ==,
+                     "Slot 1: the unit's device ID could not be read. Scan its label or type the "
+                     "ID (no read within 5 s).");
+    g_assert_cmpstr (other, ==, "something else");
+  }
   g_assert_null (station_words_failure ("no-such-code"));
   g_assert_cmpstr (station_words_step ("no_such_step"), ==, "no_such_step");
   g_assert_cmpstr (station_words_result ("passed"), ==, "Passed");
+  /* what a lookup matched, in words, never the store's key names */
+  g_assert_cmpstr (station_words_key ("device_id"), ==, "device ID");
+  g_assert_cmpstr (station_words_key ("label"), ==, "label");
+  g_assert_cmpstr (station_words_step_state ("intent"), ==, "Started, not finished");
+}
+
+static void
+focusable_widgets (GtkWidget *widget, GPtrArray *out)
+{
+  if (gtk_widget_get_can_focus (widget) && gtk_widget_get_visible (widget))
+    g_ptr_array_add (out, widget);
+  if (GTK_IS_CONTAINER (widget)) {
+    g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+
+    for (GList *l = children; l; l = l->next)
+      focusable_widgets (l->data, out);
+  }
 }
 
 /* The record panel shows a record as lookup prints it. */
@@ -191,12 +349,366 @@ test_record_view (void)
                    "Found by its label");
   steps = gtk_container_get_children (tui_child (view, STATION_TYPE_RECORD_VIEW, "steps_list"));
   g_assert_cmpuint (g_list_length (steps), ==, 12);
+  /* the record's fields are no Tab stops */
+  {
+    g_autoptr (GList) fields
+        = gtk_container_get_children (tui_child (view, STATION_TYPE_RECORD_VIEW, "ident_grid"));
+
+    g_assert_nonnull (fields);
+    for (GList *l = fields; l; l = l->next)
+      g_assert_false (gtk_widget_get_can_focus (l->data));
+  }
+  g_assert_null (station_record_view_get_warning (STATION_RECORD_VIEW (view)));
+  /* Tab reaches the reprint button only, never a field of the record */
+  {
+    g_autoptr (GPtrArray) stops = g_ptr_array_new ();
+
+    focusable_widgets (view, stops);
+    g_assert_cmpuint (stops->len, ==, 1);
+    g_assert_true (stops->pdata[0] == tui_child (view, STATION_TYPE_RECORD_VIEW, "reprint_button"));
+  }
 
   station_record_view_show_message (STATION_RECORD_VIEW (view), "Not found", "no unit");
   g_assert_null (station_record_view_get_device_id (STATION_RECORD_VIEW (view)));
   g_assert_false (
       gtk_widget_get_visible (tui_child (view, STATION_TYPE_RECORD_VIEW, "steps_list")));
   g_object_unref (view);
+}
+
+static double
+luminance (const GdkRGBA *c)
+{
+  return 0.2126 * c->red + 0.7152 * c->green + 0.0722 * c->blue;
+}
+
+/* The state badge is readable in every state: white text on its colour
+ * (a failed badge was red on red: label.failed outranked .badge). */
+static void
+test_badge_colour (void)
+{
+  GtkWidget *window = gtk_offscreen_window_new ();
+  GtkWidget *view = station_record_view_new ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *path = tc_data_path ("ui", "record.json", NULL);
+  static const char *const states[] = { "passed", "failed", "error", "running" };
+  JsonObject *record;
+  GtkWidget *badge;
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  record = json_node_get_object (json_parser_get_root (parser));
+  gtk_container_add (GTK_CONTAINER (window), view);
+  gtk_widget_show_all (window);
+  /* the window's style sheet is loaded with the first window */
+  {
+    g_autoptr (StationRun) run = scanning_only_run ();
+    gtk_widget_destroy (station_window_new (NULL, run));
+  }
+  badge = tui_child (view, STATION_TYPE_RECORD_VIEW, "state_label");
+  for (gsize i = 0; i < G_N_ELEMENTS (states); i++) {
+    GtkStyleContext *style = gtk_widget_get_style_context (badge);
+    GdkRGBA fg;
+
+    json_object_set_string_member (record, "state", states[i]);
+    station_record_view_show (STATION_RECORD_VIEW (view), record);
+    g_assert_true (has_class (badge, states[i]));
+    gtk_style_context_get_color (style, gtk_style_context_get_state (style), &fg);
+    g_test_message ("%s badge text %s", states[i], gdk_rgba_to_string (&fg));
+    g_assert_cmpfloat (luminance (&fg), >, 0.9);
+  }
+  gtk_widget_destroy (window);
+}
+
+/* A label whose IMSI or ICCID is not the record's is a loud warning. */
+static void
+test_label_mismatch (void)
+{
+  g_autofree char *path = tc_data_path ("ui", "record.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GtkWidget *view = g_object_ref_sink (station_record_view_new ());
+  JsonObject *record;
+  g_autofree char *same = NULL, *other_imsi = NULL, *other_iccid = NULL, *plain = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  record = json_node_get_object (json_parser_get_root (parser));
+  same = station_run_label_mismatch (
+      "DEV TRK-521637 IMSI 440108720623860 ICCID 8981100518837081069", record);
+  g_assert_null (same);
+  plain = station_run_label_mismatch ("TRK-521637", record);
+  g_assert_null (plain);
+  other_imsi = station_run_label_mismatch ("DEV TRK-521637 IMSI 440108720623861", record);
+  g_assert_nonnull (other_imsi);
+  g_assert_true (g_str_has_prefix (other_imsi, "WRONG LABEL"));
+  g_assert_nonnull (strstr (other_imsi, "IMSI 440108720623861, the record 440108720623860"));
+  other_iccid = station_run_label_mismatch (
+      "DEV TRK-521637 IMSI 440108720623860 ICCID 8981100518837081077", record);
+  g_assert_nonnull (other_iccid);
+  g_assert_nonnull (strstr (other_iccid, "ICCID 8981100518837081077"));
+
+  station_record_view_show (STATION_RECORD_VIEW (view), record);
+  station_record_view_set_warning (STATION_RECORD_VIEW (view), other_imsi);
+  g_assert_true (
+      gtk_widget_get_visible (tui_child (view, STATION_TYPE_RECORD_VIEW, "warning_label")));
+  g_assert_cmpstr (station_record_view_get_warning (STATION_RECORD_VIEW (view)), ==, other_imsi);
+  /* the next record starts without it */
+  station_record_view_show (STATION_RECORD_VIEW (view), record);
+  g_assert_null (station_record_view_get_warning (STATION_RECORD_VIEW (view)));
+  g_object_unref (view);
+}
+
+static void
+append_row (GtkWidget *window, const char *device_id)
+{
+  GtkListStore *store = tui_child (window, STATION_TYPE_WINDOW, "units_store");
+
+  gtk_list_store_insert_with_values (store, NULL, -1, 0, device_id, 2, "Passed", -1);
+}
+
+static const char *
+record_title (GtkWidget *window)
+{
+  return tui_label (tui_child (window, STATION_TYPE_WINDOW, "record_view"),
+                    STATION_TYPE_RECORD_VIEW, "title_label");
+}
+
+static GtkWidget *
+shown_window (StationRun *run)
+{
+  GtkWidget *window = station_window_new (NULL, run);
+
+  gtk_widget_show (window);
+  while (gtk_events_pending ())
+    gtk_main_iteration ();
+  return window;
+}
+
+/* A scan burst typed while the finished list has focus (a row highlighted)
+ * goes to the scan handler: the record of the scanned unit opens, Enter
+ * does not open the highlighted row, no key reaches the list. */
+static void
+test_scan_burst_anywhere (void)
+{
+  g_autoptr (StationRun) run = scanning_only_run ();
+  GtkWidget *window = shown_window (run);
+  GtkTreeView *units = tui_child (window, STATION_TYPE_WINDOW, "units_view");
+  GtkEntry *scan = tui_child (window, STATION_TYPE_WINDOW, "scan_entry");
+  g_autoptr (GtkTreePath) first = gtk_tree_path_new_first ();
+  guint32 t;
+
+  append_row (window, "TRK-148627");
+  append_row (window, "TRK-148628");
+  gtk_widget_grab_focus (GTK_WIDGET (units));
+  gtk_tree_view_set_cursor (units, first, NULL, FALSE);
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (units)));
+
+  /* a lone Enter typed by hand still opens the highlighted row */
+  tui_key (window, GDK_KEY_Return, 1000);
+  g_assert_cmpstr (record_title (window), ==, "Looking up TRK-148627…");
+
+  gtk_widget_grab_focus (GTK_WIDGET (units));
+  t = tui_type (window, "TRK-012004", 5000, 12, GDK_KEY_Return);
+  g_assert_cmpstr (record_title (window), ==, "Looking up TRK-012004…");
+  g_assert_cmpstr (gtk_entry_get_text (scan), ==, "TRK-012004");
+  g_assert_true (g_str_has_prefix (tui_label (window, STATION_TYPE_WINDOW, "last_scan_label"),
+                                   "TRK-012004 · "));
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (scan))); /* ready for the next scan */
+
+  /* a burst ended by Tab, from the list again: the same */
+  gtk_widget_grab_focus (GTK_WIDGET (units));
+  tui_type (window, "DEV TRK-012005 IMSI 440103000000005", t + 1000, 8, GDK_KEY_Tab);
+  g_assert_cmpstr (record_title (window), ==, "Looking up DEV TRK-012005 IMSI 440103000000005…");
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (scan)));
+
+  /* too short to be a scan: the keys are the list's, Enter opens its row */
+  gtk_widget_grab_focus (GTK_WIDGET (units));
+  gtk_tree_view_set_cursor (units, first, NULL, FALSE);
+  tui_type (window, "AB", t + 5000, 8, GDK_KEY_Return);
+  g_assert_cmpstr (record_title (window), ==, "Looking up TRK-148627…");
+  gtk_widget_destroy (window);
+}
+
+static gboolean
+entry_is (gpointer data)
+{
+  GtkEntry *entry = data;
+
+  return g_strcmp0 (gtk_entry_get_text (entry), g_object_get_data (G_OBJECT (entry), "want")) == 0;
+}
+
+/* A person typing slowly into the scan field: every key lands in it, and
+ * Enter looks the code up; a burst into the scan field ended by Tab looks
+ * up too.  Keys typed slowly elsewhere are held a moment and then reach
+ * the focused widget (never lost). */
+static void
+test_scan_typing (void)
+{
+  g_autoptr (StationRun) run = scanning_only_run ();
+  GtkWidget *window = shown_window (run);
+  GtkEntry *scan = tui_child (window, STATION_TYPE_WINDOW, "scan_entry");
+  GtkWidget *other = gtk_entry_new ();
+  guint32 t;
+
+  gtk_widget_grab_focus (GTK_WIDGET (scan));
+  t = tui_type (window, "TRK-000042", 1000, 350, 0);
+  g_assert_cmpstr (gtk_entry_get_text (scan), ==, "TRK-000042");
+  g_assert_cmpstr (record_title (window), ==, "No unit");
+  tui_key (window, GDK_KEY_Return, t + 400);
+  g_assert_cmpstr (record_title (window), ==, "Looking up TRK-000042…");
+
+  gtk_entry_set_text (scan, "");
+  t = tui_type (window, "TRK-000043", t + 2000, 10, GDK_KEY_Tab);
+  g_assert_cmpstr (record_title (window), ==, "Looking up TRK-000043…");
+  /* the code is looked up: Tab now moves the focus on (keyboard navigation) */
+  tui_key (window, GDK_KEY_Tab, t + 1000);
+  g_assert_false (gtk_widget_is_focus (GTK_WIDGET (scan)));
+  g_assert_cmpstr (record_title (window), ==, "Looking up TRK-000043…");
+
+  /* slow keys with the focus outside the scan field reach that widget */
+  gtk_container_add (GTK_CONTAINER (tui_child (window, STATION_TYPE_WINDOW, "batch_bar")), other);
+  gtk_widget_show (other);
+  gtk_widget_grab_focus (other);
+  g_object_set_data (G_OBJECT (other), "want", "ok");
+  tui_type (window, "ok", t + 2000, 400, 0);
+  g_assert_true (tui_wait (entry_is, other, 5000));
+  g_assert_cmpstr (gtk_entry_get_text (scan), ==, "TRK-000043");
+  gtk_widget_destroy (window);
+}
+
+static gboolean
+has_focus (gpointer data)
+{
+  return gtk_widget_is_focus (data);
+}
+
+/* Esc and F2 bring the focus back to the scan field; F4 acknowledges the
+ * FAILs; the sounds follow the finished units and can be switched off. */
+static void
+record_sound (const char *event_id, gpointer data)
+{
+  g_ptr_array_add (data, g_strdup (event_id));
+}
+
+static void
+test_keys_and_sounds (void)
+{
+  g_autoptr (StationRun) run = scanning_only_run ();
+  GtkWidget *window = shown_window (run);
+  GtkEntry *scan = tui_child (window, STATION_TYPE_WINDOW, "scan_entry");
+  GtkWidget *units = tui_child (window, STATION_TYPE_WINDOW, "units_view");
+  GListStore *rows = G_LIST_STORE (station_run_get_units (run));
+  g_autoptr (GPtrArray) played = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (StationUnitRow) pass = NULL, fail = NULL, stopped = NULL;
+
+  gtk_widget_grab_focus (units);
+  tui_key (window, GDK_KEY_Escape, 100);
+  g_assert_true (tui_wait (has_focus, scan, 1000));
+  gtk_widget_grab_focus (units);
+  tui_key (window, GDK_KEY_F2, 200);
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (scan)));
+  /* F5 (Start) does nothing on a scanning-only station and loses nothing */
+  tui_key (window, GDK_KEY_F5, 300);
+  g_assert_false (station_run_is_busy (run));
+
+  station_sound_set_player (station_window_get_sound (STATION_WINDOW (window)), record_sound,
+                            played);
+  pass = station_unit_row_new (1, "TRK-000001", NULL, "passed", NULL, NULL, 0);
+  fail = station_unit_row_new (2, "TRK-000002", NULL, "failed", "sim-missing", NULL, 0);
+  stopped = station_unit_row_new (2, "TRK-000003", NULL, "error", "cancelled", NULL, 0);
+  g_list_store_insert (rows, 0, pass);
+  g_list_store_insert (rows, 0, fail);
+  g_list_store_insert (rows, 0, stopped); /* a stop is not a FAIL */
+  g_assert_cmpuint (played->len, ==, 2);
+  g_assert_cmpstr (played->pdata[0], ==, "complete");
+  g_assert_cmpstr (played->pdata[1], ==, "dialog-error");
+  g_assert_true (
+      g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (window), "sounds")));
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "sounds",
+                                      g_variant_new_boolean (FALSE));
+  g_list_store_insert (rows, 0, fail);
+  g_assert_cmpuint (played->len, ==, 2);
+  gtk_widget_destroy (window);
+}
+
+/* The [ui] sounds setting turns them off from the start. */
+static void
+test_sounds_setting (void)
+{
+  StationRunOptions ro = { 0 };
+  StationConfig *config = station_config_new ();
+  g_autoptr (StationRun) run = NULL;
+  GtkWidget *window;
+
+  station_config_set_string (config, "ui", "sounds", "false");
+  ro.line.api_url = "http://127.0.0.1:9/v1";
+  run = station_run_new (config, &ro);
+  window = station_window_new (NULL, run);
+  g_assert_false (station_sound_get_enabled (station_window_get_sound (STATION_WINDOW (window))));
+  g_assert_false (
+      g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (window), "sounds")));
+  gtk_widget_destroy (window);
+}
+
+static gboolean
+tile_taller_than (gpointer data)
+{
+  GtkWidget *window = data;
+  g_autoptr (GList) tiles
+      = gtk_container_get_children (tui_child (window, STATION_TYPE_WINDOW, "slot_box"));
+  int want = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (window), "want"));
+
+  return tiles != NULL && gtk_widget_get_allocated_height (tiles->data) >= want;
+}
+
+/* The line screen with 4 slots (working, FAIL with the next unit behind
+ * it, PASS, empty) fits 1366x768, and its tiles grow to fill 1920x1080. */
+static void
+check_window_fits (void)
+{
+  g_autoptr (StationRun) run = scanning_only_run ();
+  GListStore *slots = G_LIST_STORE (station_run_get_slots (run));
+  GtkWidget *window;
+  int min_w = 0, min_h = 0;
+
+  for (guint i = 1; i <= 4; i++) {
+    g_autoptr (StationSlot) slot = station_slot_new (i, 12);
+
+    if (i == 1 || i == 2) {
+      station_slot_unit_started (slot, "TRK-000001");
+      station_slot_step_timed (slot, "attach", 4, 60000, g_get_monotonic_time ());
+    }
+    if (i == 2) {
+      station_slot_unit_finished (slot, NULL, FALSE, "register-imsi-mismatch", "detail");
+      station_slot_unit_started (slot, "TRK-000002");
+      station_slot_step (slot, "insert_boot", 2);
+    }
+    if (i == 3) {
+      station_slot_unit_started (slot, "TRK-000003");
+      station_slot_unit_finished (slot, NULL, TRUE, NULL, NULL);
+    }
+    g_list_store_append (slots, slot);
+  }
+  window = station_window_new (NULL, run);
+  gtk_widget_show (window);
+  gtk_widget_get_preferred_width (window, &min_w, NULL);
+  gtk_widget_get_preferred_height (window, &min_h, NULL);
+  g_test_message ("smallest window %dx%d", min_w, min_h);
+  g_assert_cmpint (min_w, <=, 1366);
+  g_assert_cmpint (min_h, <=, 768 - 40); /* a window manager's title and panel */
+  /* with the record panel open too */
+  gtk_revealer_set_reveal_child (tui_child (window, STATION_TYPE_WINDOW, "record_revealer"), TRUE);
+  gtk_widget_get_preferred_width (window, &min_w, NULL);
+  g_test_message ("smallest width with the record %d", min_w);
+  g_assert_cmpint (min_w, <=, 1366);
+
+  gtk_window_resize (GTK_WINDOW (window), 1920, 1080);
+  g_object_set_data (G_OBJECT (window), "want", GINT_TO_POINTER (500));
+  g_assert_true (tui_wait (tile_taller_than, window, 10000));
+  gtk_widget_destroy (window);
+}
+
+static void
+test_window_fits (void)
+{
+  check_window_fits ();
 }
 
 /* station-gtk refuses what provision refuses, before opening any window. */
@@ -251,7 +763,28 @@ test_japanese (void)
         gtk_entry_get_placeholder_text (tui_child (window, STATION_TYPE_WINDOW, "scan_entry")), ==,
         "ラベル、デバイス ID、IMSI、ICCID、IMEI をスキャン");
     g_assert_cmpstr (tui_label (window, STATION_TYPE_WINDOW, "passed_label"), ==, "合格 0");
+    /* the refused-code message and the journal's words are Japanese too */
+    {
+      g_autoptr (GError) bad = g_error_new_literal (IDENTITY_ERROR, IDENTITY_ERROR_CHARACTER,
+                                                    "device ID 'TRK 1': character ' ' at 4");
+      g_autofree char *words = station_words_lookup_error (bad, "TRK 1");
+      g_autoptr (StationSlot) slot = station_slot_new (1, 12);
+      GtkWidget *card = g_object_ref_sink (station_slot_card_new (slot));
+
+      g_assert_cmpstr (words, ==,
+                       "「TRK 1」はデバイス ID、IMSI、ICCID、IMEI、ラベルのいずれでもありません。"
+                       "ラベルをもう一度スキャンするか、デバイス ID を入力してください。");
+      g_assert_cmpstr (station_words_step_state ("done"), ==, "完了");
+      g_assert_cmpstr (station_words_key ("device_id"), ==, "デバイス ID");
+      station_slot_unit_started (slot, "TRK-000001");
+      station_slot_unit_finished (slot, NULL, FALSE, "sim-missing", NULL);
+      g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "不合格");
+      g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "failure_label"), ==,
+                       "ユニットに SIM カードがありません (sim-missing)");
+      g_object_unref (card);
+    }
     gtk_widget_destroy (window);
+    check_window_fits (); /* Japanese lines are taller */
     return;
   }
   g_setenv ("LANGUAGE", "ja", TRUE);
@@ -266,6 +799,15 @@ main (int argc, char **argv)
   tui_init (&argc, &argv);
   g_test_add_func ("/ui/window/template", test_window_template);
   g_test_add_func ("/ui/slot-card", test_slot_card);
+  g_test_add_func ("/ui/window/fits", test_window_fits);
+  g_test_add_func ("/ui/slot-time", test_slot_time);
+  g_test_add_func ("/ui/scanner", test_scanner);
+  g_test_add_func ("/ui/badge-colour", test_badge_colour);
+  g_test_add_func ("/ui/label-mismatch", test_label_mismatch);
+  g_test_add_func ("/ui/scan/burst-anywhere", test_scan_burst_anywhere);
+  g_test_add_func ("/ui/scan/typing", test_scan_typing);
+  g_test_add_func ("/ui/keys-and-sounds", test_keys_and_sounds);
+  g_test_add_func ("/ui/sounds-setting", test_sounds_setting);
   g_test_add_func ("/ui/words", test_words);
   g_test_add_func ("/ui/record-view", test_record_view);
   g_test_add_func ("/ui/options", test_options);

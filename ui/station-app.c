@@ -132,8 +132,8 @@ station_app_handle_local_options (GApplication *app, GVariantDict *dict)
   return -1;
 }
 
-/* SIGINT / SIGTERM: close as the window's close button does (stop, let
- * each slot finish its step, then quit); a second signal quits at once. */
+/* SIGINT / SIGTERM: stop without asking (each slot finishes its step),
+ * then close; a second signal quits at once. */
 static gboolean
 on_signal (gpointer data)
 {
@@ -142,7 +142,7 @@ on_signal (gpointer data)
   if (++self->signals_seen > 1 || self->window == NULL)
     g_application_quit (G_APPLICATION (self));
   else
-    gtk_window_close (GTK_WINDOW (self->window));
+    station_window_stop_and_close (STATION_WINDOW (self->window));
   return G_SOURCE_CONTINUE;
 }
 

@@ -34,15 +34,51 @@ const char *station_slot_get_failure_code (StationSlot *slot); /* of the last un
 const char *station_slot_get_message (StationSlot *slot);      /* engine detail, or NULL */
 guint station_slot_get_units (StationSlot *slot);              /* units finished in it */
 
+/* A FAIL stays shown until the technician acknowledges it (a scan of the
+ * failed unit or of the unit now in the slot, or the acknowledge key),
+ * even when the feeder loads the next unit: while unacknowledged the LED
+ * stays FAIL and the failed unit's device ID, code and message are kept. */
+gboolean station_slot_fail_pending (StationSlot *slot);
+/* station_slot_get_failed_device_id: the unit of the pending FAIL, or NULL. */
+const char *station_slot_get_failed_device_id (StationSlot *slot);
+/* station_slot_get_next_device_id: the unit started behind a pending
+ * FAIL (running in the slot), or NULL. */
+const char *station_slot_get_next_device_id (StationSlot *slot);
+/* station_slot_acknowledge: clears a pending FAIL (the slot then shows the
+ * unit it runs now, if any); FALSE when none was pending. */
+gboolean station_slot_acknowledge (StationSlot *slot);
+
+/* Timing (monotonic microseconds, g_get_monotonic_time()): when the
+ * current unit and step started (0: none) and the step's limit from the
+ * recipe (0: none). */
+gint64 station_slot_get_unit_started (StationSlot *slot);
+gint64 station_slot_get_step_started (StationSlot *slot);
+guint station_slot_get_step_limit_ms (StationSlot *slot);
+
+/* station_slot_time_text: "1:05 · step 0:12, 1:18 left" for a busy slot
+ * at @now (monotonic µs): the unit's elapsed time, the step's, and what
+ * remains of the step's limit ("over the limit" past it); NULL when idle.
+ * Free with g_free(). */
+char *station_slot_time_text (StationSlot *slot, gint64 now);
+
 /* Updates (main thread); each emits "changed" once. */
 void station_slot_unit_started (StationSlot *slot, const char *device_id);
 void station_slot_step (StationSlot *slot, const char *step, guint index);
+/* station_slot_step_timed: as station_slot_step, with the step's limit
+ * from the recipe (0: none) and its start time @now (monotonic µs). */
+void station_slot_step_timed (StationSlot *slot, const char *step, guint index, guint limit_ms,
+                              gint64 now);
 /* station_slot_unit_finished: @device_id (may be NULL: the unit that
  * started) ended; a unit refused before it started (unreadable ID) comes
  * here directly. */
 void station_slot_unit_finished (StationSlot *slot, const char *device_id, gboolean passed,
                                  const char *failure_code, const char *message);
 void station_slot_idle (StationSlot *slot);
+/* station_slot_unit_interrupted: the run was stopped while @device_id was
+ * in the slot; it resumes when put in again (LED idle, device kept). */
+void station_slot_unit_interrupted (StationSlot *slot, const char *device_id);
+/* station_slot_get_interrupted: the unit left to resume, or NULL. */
+const char *station_slot_get_interrupted (StationSlot *slot);
 
 #define STATION_TYPE_UNIT_ROW (station_unit_row_get_type ())
 G_DECLARE_FINAL_TYPE (StationUnitRow, station_unit_row, STATION, UNIT_ROW, GObject)

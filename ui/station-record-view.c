@@ -15,6 +15,8 @@ struct _StationRecordView {
   GtkLabel *title_label;
   GtkLabel *state_label;
   GtkLabel *subtitle_label;
+  GtkLabel *warning_label;
+  GtkWidget *reprint_button;
   GtkGrid *ident_grid;
   GtkWidget *sim_heading;
   GtkGrid *sim_grid;
@@ -51,7 +53,10 @@ value_label (const char *text, gboolean mono)
   GtkWidget *label = gtk_label_new (text != NULL ? text : "—");
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* selectable for copying, but not a Tab stop: Tab goes from the scan
+   * field to the buttons, never through the record's fields */
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_can_focus (label, FALSE);
   gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_line_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
@@ -99,6 +104,7 @@ show_sections (StationRecordView *self, gboolean visible)
   gtk_widget_set_visible (GTK_WIDGET (self->steps_list), visible);
   gtk_widget_set_visible (self->labels_heading, visible);
   gtk_widget_set_visible (GTK_WIDGET (self->labels_box), visible);
+  gtk_widget_set_visible (self->reprint_button, visible);
 }
 
 static void
@@ -118,7 +124,9 @@ fill_sim (StationRecordView *self, JsonObject *record)
     JsonNode *tags = json_object_get_member (sim, "tags");
     g_autoptr (GString) tag_text = g_string_new (NULL);
 
-    add_row (self->sim_grid, &row, _ ("Status"), member (sim, "status"), FALSE);
+    g_autofree char *status = station_words_sim_status (member (sim, "status"));
+
+    add_row (self->sim_grid, &row, _ ("Status"), status, FALSE);
     add_row (self->sim_grid, &row, _ ("Online"),
              json_object_get_boolean_member_with_default (sim, "online", FALSE) ? _ ("yes")
                                                                                 : _ ("no"),
@@ -156,9 +164,10 @@ fill_steps (StationRecordView *self, JsonArray *steps)
 
     if (s == NULL)
       continue;
-    mark = gtk_label_new (g_strcmp0 (state, "done") == 0     ? "✔"
-                          : g_strcmp0 (state, "failed") == 0 ? "✘"
-                                                             : "…");
+    mark = gtk_label_new (g_strcmp0 (state, "done") == 0      ? "✔"
+                          : g_strcmp0 (state, "failed") == 0  ? "✘"
+                          : g_strcmp0 (state, "skipped") == 0 ? "–"
+                                                              : "…");
     gtk_style_context_add_class (gtk_widget_get_style_context (mark), state ? state : "intent");
     if (json_object_get_int_member_with_default (s, "attempt", 1) > 1)
       name_text = g_strdup_printf (_ ("%s (attempt %d)"), station_words_step (member (s, "step")),
@@ -168,7 +177,16 @@ fill_steps (StationRecordView *self, JsonArray *steps)
     name = gtk_label_new (name_text);
     gtk_label_set_xalign (GTK_LABEL (name), 0);
     gtk_widget_set_size_request (name, 170, -1);
-    text = gtk_label_new (code != NULL ? code : detail);
+    /* plain words (translated) first; the engine's English detail and the
+     * code are the tooltip, for whoever fixes the station */
+    if (code != NULL) {
+      const char *words = station_words_failure (code);
+      g_autofree char *shown = words ? g_strdup_printf ("%s (%s)", words, code) : g_strdup (code);
+
+      text = gtk_label_new (shown);
+    } else {
+      text = gtk_label_new (station_words_step_state (state));
+    }
     gtk_label_set_xalign (GTK_LABEL (text), 0);
     gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
     gtk_widget_set_tooltip_text (text, detail);
@@ -179,6 +197,8 @@ fill_steps (StationRecordView *self, JsonArray *steps)
     gtk_container_add (GTK_CONTAINER (box), text);
     g_object_set (box, "margin", 4, NULL);
     gtk_list_box_insert (self->steps_list, box, -1);
+    /* the journal is read, not navigated: no Tab stop */
+    gtk_widget_set_can_focus (gtk_widget_get_parent (box), FALSE);
   }
   gtk_widget_show_all (GTK_WIDGET (self->steps_list));
 }
@@ -196,12 +216,16 @@ fill_labels (StationRecordView *self, JsonArray *labels)
   }
   for (guint i = 0; i < n && i < 50; i++) {
     JsonObject *l = json_array_get_object_element (labels, i);
-    g_autofree char *text = NULL;
+    g_autofree char *text = NULL, *printed = NULL;
 
     if (l == NULL)
       continue;
-    text = g_strdup_printf ("%s\n%s", member (l, "payload"),
-                            member (l, "printed_at") ? member (l, "printed_at") : "");
+    printed = station_words_time (member (l, "printed_at"));
+    if (member (l, "reprint_reason") != NULL)
+      text = g_strdup_printf (_ ("%s\n%s · printed again: %s"), member (l, "payload"),
+                              printed ? printed : "", member (l, "reprint_reason"));
+    else
+      text = g_strdup_printf ("%s\n%s", member (l, "payload"), printed ? printed : "");
     gtk_container_add (GTK_CONTAINER (self->labels_box), value_label (text, TRUE));
   }
   gtk_widget_show_all (GTK_WIDGET (self->labels_box));
@@ -223,20 +247,21 @@ station_record_view_show (StationRecordView *self, JsonObject *record)
   JsonNode *steps = json_object_get_member (record, "steps");
   JsonNode *labels = json_object_get_member (record, "labels");
   const char *code = member (record, "failure_code");
-  g_autofree char *subtitle = NULL, *slot = NULL;
+  g_autofree char *subtitle = NULL, *slot = NULL, *updated = NULL;
   int row = 0;
 
   reset (self);
+  station_record_view_set_warning (self, NULL);
   self->device_id = g_strdup (member (record, "device_id"));
   gtk_label_set_text (self->title_label, self->device_id);
   set_state_badge (self, member (record, "state"));
-  subtitle = g_strdup_printf (_ ("Found by its %s"), member (record, "matched"));
+  subtitle
+      = g_strdup_printf (_ ("Found by its %s"), station_words_key (member (record, "matched")));
   gtk_label_set_text (self->subtitle_label, subtitle);
 
   if (code != NULL) {
     const char *words = station_words_failure (code);
-    g_autofree char *text
-        = g_strdup_printf ("%s%s%s", code, words ? " — " : "", words ? words : "");
+    g_autofree char *text = words ? g_strdup_printf ("%s (%s)", words, code) : g_strdup (code);
 
     add_row (self->ident_grid, &row, _ ("Failure"), text, FALSE);
   }
@@ -250,7 +275,8 @@ station_record_view_show (StationRecordView *self, JsonObject *record)
     slot = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (record, "slot"));
   if (slot != NULL)
     add_row (self->ident_grid, &row, _ ("Slot"), slot, FALSE);
-  add_row (self->ident_grid, &row, _ ("Updated"), member (record, "updated_at"), FALSE);
+  updated = station_words_time (member (record, "updated_at"));
+  add_row (self->ident_grid, &row, _ ("Updated"), updated, FALSE);
   gtk_widget_show_all (GTK_WIDGET (self->ident_grid));
 
   fill_sim (self, record);
@@ -261,11 +287,27 @@ station_record_view_show (StationRecordView *self, JsonObject *record)
 }
 
 void
+station_record_view_set_warning (StationRecordView *self, const char *warning)
+{
+  gtk_label_set_text (self->warning_label, warning ? warning : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->warning_label), warning != NULL);
+}
+
+const char *
+station_record_view_get_warning (StationRecordView *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->warning_label)))
+    return NULL;
+  return gtk_label_get_text (self->warning_label);
+}
+
+void
 station_record_view_show_message (StationRecordView *self, const char *title, const char *message)
 {
   reset (self);
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->subtitle_label, message);
+  station_record_view_set_warning (self, NULL);
   set_state_badge (self, NULL);
   show_sections (self, FALSE);
 }
@@ -296,6 +338,8 @@ station_record_view_class_init (StationRecordViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StationRecordView, title_label);
   gtk_widget_class_bind_template_child (widget_class, StationRecordView, state_label);
   gtk_widget_class_bind_template_child (widget_class, StationRecordView, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, StationRecordView, warning_label);
+  gtk_widget_class_bind_template_child (widget_class, StationRecordView, reprint_button);
   gtk_widget_class_bind_template_child (widget_class, StationRecordView, ident_grid);
   gtk_widget_class_bind_template_child (widget_class, StationRecordView, sim_heading);
   gtk_widget_class_bind_template_child (widget_class, StationRecordView, sim_grid);

@@ -17,6 +17,11 @@ GtkWidget *station_record_view_new (void);
  * lookup` prints it). */
 void station_record_view_show (StationRecordView *view, JsonObject *record);
 
+/* station_record_view_set_warning: a loud warning above the record (the
+ * scanned label disagrees with it), or none for NULL. */
+void station_record_view_set_warning (StationRecordView *view, const char *warning);
+const char *station_record_view_get_warning (StationRecordView *view); /* NULL: none */
+
 /* station_record_view_show_message: no record: says why (@code not found,
  * a malformed code, or "Looking up…"). */
 void station_record_view_show_message (StationRecordView *view, const char *title,

@@ -1,45 +1,12 @@
 /* ui/station-run.c - the line, the engine in a worker thread, its events
- * marshalled to the main context, and lookups. */
+ * marshalled to the main context and folded into the models, the batch's
+ * progress (lookups and reprints: station-run-scan.c). */
 #define G_LOG_DOMAIN "station-ui"
 
-#include "ui/station-run.h"
-
 #include <glib/gi18n.h>
+#include <string.h>
 
-#include "station/unit-lookup.h"
-
-/* A pointer to the run that outlives it, for the printer thread's notices
- * (the print queue may report while the run is being finalized).  ->run is
- * only read and cleared in the main thread. */
-typedef struct {
-  StationRun *run;
-} RunLink;
-
-struct _StationRun {
-  GObject parent_instance;
-
-  StationConfig *config;
-  StationRunOptions options; /* strings owned (opts_strings) */
-  GPtrArray *opts_strings;
-  char *api_url;
-  RunLink *link;
-
-  StationLine *line;               /* touched by the worker thread only while busy */
-  GCancellable *close_cancellable; /* the line's lifetime */
-  GCancellable *run_cancellable;   /* the current run */
-
-  gboolean busy;
-  gboolean running;
-  gboolean stopping;
-  gboolean start_pending;
-  char *status;
-
-  GListStore *slots; /* StationSlot */
-  GListStore *units; /* StationUnitRow, newest first */
-  const char *const *step_names;
-  guint step_count;
-  guint passed, failed, errors, api_calls;
-};
+#include "ui/station-run-private.h"
 
 G_DEFINE_FINAL_TYPE (StationRun, station_run, G_TYPE_OBJECT)
 
@@ -66,7 +33,9 @@ typedef struct {
   StationRun *run; /* a reference */
   EngineEvent ev;
   char *strings[7];
-  gint64 at; /* UTC µs */
+  gint64 at;               /* UTC µs */
+  StoreBatchCounts counts; /* the batch after a unit finished */
+  gboolean have_counts;
 } EventCopy;
 
 static void
@@ -137,21 +106,43 @@ apply_event (gpointer data)
 
   switch (ev->kind) {
   case ENGINE_EVENT_UNIT_STARTED:
+    if (self->session_started == 0)
+      self->session_started = g_get_monotonic_time ();
     if (slot != NULL)
       station_slot_unit_started (slot, ev->device_id);
     break;
   case ENGINE_EVENT_STEP_STARTED:
   case ENGINE_EVENT_STEP_SKIPPED:
-    if (slot != NULL)
-      station_slot_step (slot, ev->step, step_index (self, ev->step));
+    if (slot != NULL) {
+      guint index = step_index (self, ev->step);
+      guint limit
+          = self->step_limits_ms != NULL && index > 0 && ev->kind == ENGINE_EVENT_STEP_STARTED
+                ? self->step_limits_ms[index]
+                : 0;
+
+      station_slot_step_timed (slot, ev->step, index, limit, g_get_monotonic_time ());
+    }
     break;
   case ENGINE_EVENT_STEP_FINISHED:
     break;
   case ENGINE_EVENT_UNIT_FINISHED: {
     g_autoptr (StationUnitRow) row = NULL;
     const char *result = engine_result_name (ev->result);
+    gboolean interrupted
+        = ev->result == ENGINE_RESULT_ERROR && g_strcmp0 (ev->failure_code, "cancelled") == 0;
 
-    if (slot != NULL)
+    if (c->have_counts) {
+      self->batch_counts = c->counts;
+      self->have_batch_counts = TRUE;
+    }
+    self->session_units++;
+    self->run_units++;
+    if (interrupted && self->stop_requested)
+      g_ptr_array_add (self->interrupted,
+                       g_strdup_printf (_ ("%s (slot %u)"), ev->device_id, ev->slot));
+    if (slot != NULL && interrupted)
+      station_slot_unit_interrupted (slot, ev->device_id);
+    else if (slot != NULL)
       station_slot_unit_finished (slot, ev->device_id, ev->result == ENGINE_RESULT_PASSED,
                                   ev->failure_code, ev->message);
     /* one row per unit: a unit finishing again (resumed after a stop or
@@ -174,9 +165,12 @@ apply_event (gpointer data)
     if (slot != NULL)
       station_slot_idle (slot);
     break;
-  case ENGINE_EVENT_NOTICE:
-    notice (self, STATION_NOTICE_WARNING, ev->message);
+  case ENGINE_EVENT_NOTICE: {
+    g_autofree char *words = station_run_notice_words (ev->slot, ev->message);
+
+    notice (self, STATION_NOTICE_WARNING, words);
     break;
+  }
   default:
     break;
   }
@@ -201,6 +195,9 @@ on_engine_event (const EngineEvent *event, gpointer data)
   c->ev.failure_code = c->strings[5] = g_strdup (event->failure_code);
   c->ev.message = c->strings[6] = g_strdup (event->message);
   c->at = g_get_real_time ();
+  /* the batch's counts as the store has them now (this thread's connection) */
+  if (event->kind == ENGINE_EVENT_UNIT_FINISHED && self->line != NULL)
+    c->have_counts = store_batch_count (self->line->store, self->line->batch_id, &c->counts, NULL);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_event, c, event_copy_free);
 }
 
@@ -254,6 +251,8 @@ typedef struct {
   gboolean engine; /* run the engine once the line is open */
   GCancellable *cancellable;
   EngineSummary summary;
+  StoreBatchCounts counts; /* the batch after the run */
+  gboolean have_counts;
 } Job;
 
 static void
@@ -269,6 +268,9 @@ job_free (gpointer data)
 typedef struct {
   StationRun *run;
   guint slots;
+  guint limits[16]; /* per step index */
+  StoreBatchCounts counts;
+  gboolean have_counts;
 } Opened;
 
 static gboolean
@@ -276,6 +278,15 @@ apply_opened (gpointer data)
 {
   Opened *o = data;
   StationRun *self = o->run;
+
+  if (self->step_limits_ms == NULL)
+    self->step_limits_ms = g_new0 (guint, self->step_count + 1);
+  for (guint i = 1; i <= self->step_count && i < G_N_ELEMENTS (o->limits); i++)
+    self->step_limits_ms[i] = o->limits[i];
+  if (o->have_counts) {
+    self->batch_counts = o->counts;
+    self->have_batch_counts = TRUE;
+  }
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->slots)) != o->slots) {
     g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -323,8 +334,27 @@ job_thread (gpointer data)
   opened->run = g_object_ref (self);
   opened->slots
       = self->options.slots > 0 ? self->options.slots : fixture_slot_count (self->line->fixture);
+  {
+    const Recipe *r = self->line->recipe;
+    const struct {
+      const char *step;
+      guint ms;
+    } limits[] = { { "insert_boot", r->boot_timeout_ms },    { "attach", r->attach_timeout_ms },
+                   { "register", r->register_timeout_ms },   { "selftest", r->selftest_timeout_ms },
+                   { "radio_off", r->radio_off_timeout_ms }, { "standby", r->standby_settle_ms } };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (limits); i++) {
+      guint index = step_index (self, limits[i].step);
+
+      if (index > 0 && index < G_N_ELEMENTS (opened->limits))
+        opened->limits[index] = limits[i].ms;
+    }
+  }
+  opened->have_counts
+      = store_batch_count (self->line->store, self->line->batch_id, &opened->counts, NULL);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_opened, opened, opened_free);
   if (!job->engine) {
+    store_release_thread (self->line->store);
     g_task_return_boolean (task, TRUE);
     return NULL;
   }
@@ -346,6 +376,9 @@ job_thread (gpointer data)
   g_main_context_push_thread_default (context);
   engine_run (engine, job->cancellable, &job->summary, &error);
   g_main_context_pop_thread_default (context);
+  job->have_counts
+      = store_batch_count (self->line->store, self->line->batch_id, &job->counts, NULL);
+  store_release_thread (self->line->store); /* this thread's connection ends with it */
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -381,14 +414,30 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
     return;
   }
   self->start_pending = FALSE;
+  if (job->have_counts) {
+    self->batch_counts = job->counts;
+    self->have_batch_counts = TRUE;
+  }
   if (completed) {
-    status = g_strdup_printf (_ ("Batch done: the fixture has no more units (%u passed, %u "
-                                 "failed, %u error)"),
-                              job->summary.passed, job->summary.failed, job->summary.error);
+    status = station_run_done_text (self, self->run_units);
     set_status (self, status);
     notice (self, STATION_NOTICE_INFO, status);
   } else if (cancelled) {
-    set_status (self, _ ("Stopped: interrupted units resume at the next start"));
+    if (self->interrupted->len > 0) {
+      g_autofree char *units = g_strjoinv (", ", (char **)self->interrupted->pdata);
+
+      status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Stopped. Left to resume: %s. Put it in again and "
+                                             "press Start.",
+                                             "Stopped. Left to resume: %s. Put them in again and "
+                                             "press Start.",
+                                             self->interrupted->len),
+                                units);
+      set_status (self, status);
+      notice (self, STATION_NOTICE_WARNING, status);
+    } else {
+      set_status (self, _ ("Stopped: no unit was left half done"));
+    }
   } else {
     status = g_strdup_printf (_ ("Not running: %s"), error->message);
     set_status (self, status);
@@ -409,6 +458,11 @@ start_job (StationRun *self, gboolean engine)
   if (engine) {
     self->run_cancellable = g_cancellable_new ();
     job->cancellable = g_object_ref (self->run_cancellable);
+  }
+  if (engine) {
+    self->run_units = 0;
+    self->stop_requested = FALSE;
+    g_ptr_array_set_size (self->interrupted, 0);
   }
   task = g_task_new (self, NULL, job_done, NULL);
   g_task_set_source_tag (task, start_job);
@@ -517,40 +571,61 @@ station_run_stop (StationRun *self)
   if (!self->running || self->stopping)
     return;
   self->stopping = TRUE;
+  self->stop_requested = TRUE;
   g_cancellable_cancel (self->run_cancellable);
   set_status (self, _ ("Stopping: each slot finishes its current step…"));
 }
 
-static void
-lookup_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+char *
+station_run_done_text (StationRun *self, guint units_this_run)
 {
-  StationRun *self = source;
-  GError *error = NULL;
-  JsonNode *node;
+  const StoreBatchCounts *c = &self->batch_counts;
 
-  node = unit_lookup_record (self->config, data, self->api_url, FALSE, &error);
-  if (node == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, node, (GDestroyNotify)json_node_unref);
+  if (!self->have_batch_counts)
+    return g_strdup (_ ("Batch done: the fixture has no more units"));
+  if (units_this_run == 0)
+    return g_strdup_printf (
+        _ ("Batch done already: nothing left to provision (%u passed, %u failed, %u error)"),
+        (guint)c->passed, (guint)c->failed, (guint)c->error);
+  return g_strdup_printf (_ ("Batch done: the fixture has no more units (%u passed, %u failed, "
+                             "%u error)"),
+                          (guint)c->passed, (guint)c->failed, (guint)c->error);
 }
 
 void
-station_run_lookup_async (StationRun *self, const char *code, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data)
+station_run_get_progress (StationRun *self, gint64 now, StationProgress *progress)
 {
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  const StoreBatchCounts *c = &self->batch_counts;
+  guint64 total = 0;
 
-  g_task_set_source_tag (task, station_run_lookup_async);
-  g_task_set_task_data (task, g_strdup (code), g_free);
-  g_task_run_in_thread (task, lookup_thread);
+  memset (progress, 0, sizeof *progress);
+  progress->eta_s = -1;
+  if (self->have_batch_counts) {
+    total = MAX (c->sims, c->units);
+    progress->done = (guint)(c->passed + c->failed);
+    progress->total = (guint)total;
+  }
+  if (self->options.count > 0 && (progress->total == 0 || self->options.count < progress->total)) {
+    progress->total = self->options.count;
+    progress->done = MIN (self->run_units, self->options.count);
+  }
+  /* a rate from fewer than 3 units says nothing */
+  if (self->session_started > 0 && self->session_units >= 3 && now > self->session_started) {
+    double hours = (double)(now - self->session_started) / (3600.0 * G_USEC_PER_SEC);
+
+    progress->per_hour = hours > 0 ? self->session_units / hours : 0;
+    if (progress->per_hour > 0 && progress->total > progress->done)
+      progress->eta_s
+          = (gint64)((progress->total - progress->done) / progress->per_hour * 3600.0 + 0.5);
+  }
+  if (progress->total > 0 && progress->total <= progress->done)
+    progress->eta_s = 0;
 }
 
-JsonNode *
-station_run_lookup_finish (StationRun *self, GAsyncResult *result, GError **error)
+const char *const *
+station_run_get_interrupted (StationRun *self)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return (const char *const *)self->interrupted->pdata;
 }
 
 /* ---- object ------------------------------------------------------------------ */
@@ -620,6 +695,8 @@ station_run_finalize (GObject *object)
   g_clear_object (&self->slots);
   g_clear_object (&self->units);
   g_clear_pointer (&self->opts_strings, g_ptr_array_unref);
+  g_clear_pointer (&self->interrupted, g_ptr_array_unref);
+  g_free (self->step_limits_ms);
   g_clear_pointer (&self->config, station_config_free);
   g_free (self->api_url);
   g_free (self->status);
@@ -645,6 +722,7 @@ static void
 station_run_init (StationRun *self)
 {
   self->opts_strings = g_ptr_array_new_with_free_func (g_free);
+  self->interrupted = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   self->link = g_atomic_rc_box_new0 (RunLink);
   self->link->run = self;
   self->close_cancellable = g_cancellable_new ();

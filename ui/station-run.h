@@ -74,6 +74,55 @@ void station_run_lookup_async (StationRun *run, const char *code, GCancellable *
                                GAsyncReadyCallback callback, gpointer user_data);
 JsonNode *station_run_lookup_finish (StationRun *run, GAsyncResult *result, GError **error);
 
+/* station_run_done_text: the banner of a batch that is done, from the
+ * batch's counts in the store ("nothing left to provision" when the run
+ * finished no unit).  Free with g_free(). */
+char *station_run_done_text (StationRun *run, guint units_this_run);
+
+/* The batch header: units done (passed + failed) of the batch's total
+ * (its expected SIMs, or --count), units per hour of this session and the
+ * estimated seconds left (-1: unknown yet). */
+typedef struct {
+  guint done;
+  guint total; /* 0: unknown until the line is open */
+  double per_hour;
+  gint64 eta_s;
+} StationProgress;
+
+/* station_run_get_progress: the progress at @now (monotonic µs). */
+void station_run_get_progress (StationRun *run, gint64 now, StationProgress *progress);
+
+/* station_run_get_interrupted: "TRK-000123 (slot 2)" for each unit the
+ * last stop left half done (they resume when put in again); NULL-terminated,
+ * owned by the run, valid until the next start. */
+const char *const *station_run_get_interrupted (StationRun *run);
+
+/* station_run_can_reprint: the line is open with a printer and template. */
+gboolean station_run_can_reprint (StationRun *run);
+
+/* station_run_reprint_async: prints the label of @device_id again for
+ * @reason through the line's print queue and records it (label_reprint())
+ * in a worker thread; finish gives the label's payload. */
+void station_run_reprint_async (StationRun *run, const char *device_id, const char *reason,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+char *station_run_reprint_finish (StationRun *run, GAsyncResult *result, GError **error);
+
+/* station_run_sounds_enabled: the [ui] sounds setting of the config
+ * (default on; "false", "off", "no" or "0" turn them off). */
+gboolean station_run_sounds_enabled (StationRun *run);
+
+/* station_run_label_mismatch: when @code is a label payload whose IMSI or
+ * ICCID disagrees with @record (the unit it names), the warning the
+ * technician must see (translated); NULL when they agree or @code is not
+ * a label.  Free with g_free(). */
+char *station_run_label_mismatch (const char *code, JsonObject *record);
+
+/* station_run_notice_words: an engine notice about slot @slot (a slot
+ * that stops, an unreadable device ID) in words, the engine's detail in
+ * brackets; other notices as they are.  Free with g_free(). */
+char *station_run_notice_words (guint slot, const char *message);
+
 /* Signals:
  *   "changed" ()                     status, busy/stopping or counts changed
  *   "notice" (guint level, gchararray message)

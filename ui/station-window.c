@@ -1,51 +1,14 @@
-/* ui/station-window.c - the operator's main window. */
+/* ui/station-window.c - the operator's main window: the object, following
+ * the run (tiles, batch header, list, counts, notices) and its actions. */
 #define G_LOG_DOMAIN "station-ui"
 
 #include "ui/station-window.h"
 
 #include <glib/gi18n.h>
 
-#include "ui/station-record-view.h"
 #include "ui/station-slot-card.h"
+#include "ui/station-window-private.h"
 #include "ui/station-words.h"
-
-enum {
-  COL_DEVICE_ID,
-  COL_IMSI,
-  COL_RESULT,
-  COL_FAILURE,
-  COL_TIME,
-  COL_COLOUR,
-  COL_TOOLTIP,
-  COL_FAILURE_TEXT,
-};
-
-struct _StationWindow {
-  GtkApplicationWindow parent_instance;
-
-  StationRun *run;
-  GCancellable *lookup_cancellable;
-  gboolean close_when_done;
-
-  GtkHeaderBar *header;
-  GtkWidget *start_button;
-  GtkWidget *stop_button;
-  GtkSpinner *spinner;
-  GtkInfoBar *info_bar;
-  GtkLabel *info_label;
-  GtkEntry *scan_entry;
-  GtkFlowBox *slot_box;
-  GtkLabel *slots_placeholder;
-  GtkListStore *units_store;
-  GtkTreeView *units_view;
-  GtkRevealer *record_revealer;
-  StationRecordView *record_view;
-  GtkLabel *passed_label;
-  GtkLabel *failed_label;
-  GtkLabel *error_label;
-  GtkLabel *api_label;
-  GtkLabel *status_label;
-};
 
 G_DEFINE_FINAL_TYPE (StationWindow, station_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -62,8 +25,54 @@ enable_action (StationWindow *self, const char *name, gboolean enabled)
 
 /* ---- following the run ------------------------------------------------------- */
 
+/* The batch header: "14/20", units per hour, time left. */
 static void
-sync_state (StationWindow *self)
+sync_batch (StationWindow *self, gint64 now)
+{
+  StationProgress p;
+  g_autofree char *text = NULL, *rate = NULL, *eta = NULL;
+
+  station_run_get_progress (self->run, now, &p);
+  if (p.total > 0) {
+    text = g_strdup_printf ("%u/%u", p.done, p.total);
+    gtk_progress_bar_set_fraction (self->batch_progress, MIN (1.0, (double)p.done / p.total));
+  } else {
+    text = g_strdup ("–");
+    gtk_progress_bar_set_fraction (self->batch_progress, 0.0);
+  }
+  gtk_progress_bar_set_text (self->batch_progress, text);
+  if (p.per_hour > 0)
+    rate = g_strdup_printf (_ ("%.0f units per hour"), p.per_hour);
+  else
+    rate = g_strdup (_ ("– units per hour"));
+  gtk_label_set_text (self->rate_label, rate);
+  if (p.eta_s == 0)
+    eta = g_strdup (_ ("Batch complete"));
+  else if (p.eta_s < 0)
+    eta = g_strdup (_ ("Time left: –"));
+  else if (p.eta_s < 3600)
+    eta = g_strdup_printf (_ ("About %d min left"), (int)MAX (1, (p.eta_s + 59) / 60));
+  else
+    eta = g_strdup_printf (_ ("About %d h %02d min left"), (int)(p.eta_s / 3600),
+                           (int)(p.eta_s / 60 % 60));
+  gtk_label_set_text (self->eta_label, eta);
+}
+
+static gboolean
+on_tick (gpointer data)
+{
+  StationWindow *self = data;
+  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (self->slot_box));
+  gint64 now = g_get_monotonic_time ();
+
+  for (GList *l = children; l != NULL; l = l->next)
+    station_slot_card_tick (l->data, now);
+  sync_batch (self, now);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+station_window_sync_state (StationWindow *self)
 {
   StationRun *run = self->run;
   guint passed, failed, errors, api_calls, slots;
@@ -112,9 +121,13 @@ sync_state (StationWindow *self)
   text = g_strdup_printf (_ ("API calls %u"), api_calls);
   gtk_label_set_text (self->api_label, text);
   gtk_label_set_text (self->status_label, station_run_get_status (run));
+  sync_batch (self, g_get_monotonic_time ());
+  enable_action (self, "reprint",
+                 station_record_view_get_device_id (self->record_view) != NULL
+                     && station_run_can_reprint (run));
   /* closing was asked while the line was opening or running */
-  if (self->close_when_done && !station_run_is_busy (run))
-    gtk_widget_destroy (GTK_WIDGET (self));
+  if (self->close_when_done && !station_run_is_busy (run) && self->resume_dialog == NULL)
+    station_window_close_after_stop (self);
 }
 
 static void
@@ -124,15 +137,19 @@ on_slots_changed (StationWindow *self, guint position, guint removed, guint adde
   g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (self->slot_box));
   guint n = g_list_model_get_n_items (slots);
 
+  /* tiles fill the area: one row up to 4 slots, then rows of 3 or 4 */
+  guint columns = n <= 4 ? MAX (n, 1) : n <= 6 ? 3 : 4;
+
   for (GList *l = children; l != NULL; l = l->next)
     gtk_widget_destroy (l->data);
   for (guint i = 0; i < n; i++) {
     g_autoptr (StationSlot) slot = g_list_model_get_item (slots, i);
 
-    gtk_container_add (GTK_CONTAINER (self->slot_box), station_slot_card_new (slot));
+    gtk_grid_attach (self->slot_box, station_slot_card_new (slot), (int)(i % columns),
+                     (int)(i / columns), 1, 1);
   }
   gtk_widget_set_visible (GTK_WIDGET (self->slots_placeholder), n == 0);
-  sync_state (self);
+  station_window_sync_state (self);
 }
 
 static void
@@ -160,7 +177,7 @@ on_units_changed (StationWindow *self, guint position, guint removed, guint adde
 
       tooltip = g_markup_printf_escaped ("%s%s%s", words ? words : code, message ? "\n" : "",
                                          message ? message : "");
-      failure_text = g_strdup_printf ("%s%s%s", code, words ? " — " : "", words ? words : "");
+      failure_text = words ? g_strdup_printf ("%s (%s)", words, code) : g_strdup (code);
     }
     gtk_list_store_insert_with_values (
         self->units_store, NULL, (int)(position + i), COL_DEVICE_ID,
@@ -170,6 +187,13 @@ on_units_changed (StationWindow *self, guint position, guint removed, guint adde
         : g_strcmp0 (result, "failed") == 0 ? "#c01c28"
                                             : "#c64600",
         COL_TOOLTIP, tooltip, COL_FAILURE_TEXT, failure_text, -1);
+    /* a unit that just finished (not the rows shown when the window opens) */
+    if (added == 1 && position == 0 && self->sound != NULL) {
+      if (g_strcmp0 (result, "passed") == 0)
+        station_sound_play (self->sound, STATION_SOUND_PASS);
+      else if (g_strcmp0 (code, "cancelled") != 0)
+        station_sound_play (self->sound, STATION_SOUND_FAIL);
+    }
   }
 }
 
@@ -185,6 +209,18 @@ on_notice (StationWindow *self, guint level, const char *message, StationRun *ru
   gtk_info_bar_set_revealed (self->info_bar, TRUE);
 }
 
+void
+station_window_show_notice (StationWindow *self, StationNoticeLevel level, const char *message)
+{
+  on_notice (self, level, message, self->run);
+}
+
+gboolean
+station_window_parent_key_press (GtkWidget *widget, GdkEventKey *event)
+{
+  return GTK_WIDGET_CLASS (station_window_parent_class)->key_press_event (widget, event);
+}
+
 static void
 on_info_bar_response (StationWindow *self, int response, GtkInfoBar *bar)
 {
@@ -194,54 +230,7 @@ on_info_bar_response (StationWindow *self, int response, GtkInfoBar *bar)
 static void
 on_finished (StationWindow *self, gboolean completed, StationRun *run)
 {
-  sync_state (self);
-}
-
-/* ---- lookup ------------------------------------------------------------------ */
-
-static void
-lookup_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr (StationWindow) self = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node = station_run_lookup_finish (STATION_RUN (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (node == NULL)
-    station_record_view_show_message (self->record_view, _ ("Not found"), error->message);
-  else
-    station_record_view_show (self->record_view, json_node_get_object (node));
-}
-
-static void
-action_lookup (GSimpleAction *action, GVariant *parameter, gpointer data)
-{
-  StationWindow *self = data;
-  const char *code = g_variant_get_string (parameter, NULL);
-  g_autofree char *title = NULL;
-
-  if (*code == '\0')
-    return;
-  g_cancellable_cancel (self->lookup_cancellable);
-  g_clear_object (&self->lookup_cancellable);
-  self->lookup_cancellable = g_cancellable_new ();
-  title = g_strdup_printf (_ ("Looking up %s…"), code);
-  station_record_view_show_message (self->record_view, title, "");
-  gtk_revealer_set_reveal_child (self->record_revealer, TRUE);
-  station_run_lookup_async (self->run, code, self->lookup_cancellable, lookup_done,
-                            g_object_ref (self));
-}
-
-static void
-on_scan_activate (StationWindow *self, GtkEntry *entry)
-{
-  g_autofree char *code = g_strstrip (g_strdup (gtk_entry_get_text (entry)));
-
-  if (*code != '\0')
-    g_action_group_activate_action (G_ACTION_GROUP (self), "lookup", g_variant_new_string (code));
-  /* the next scan replaces the code */
-  gtk_editable_select_region (GTK_EDITABLE (entry), 0, -1);
+  station_window_sync_state (self);
 }
 
 static void
@@ -288,26 +277,44 @@ action_close_record (GSimpleAction *action, GVariant *parameter, gpointer data)
   gtk_widget_grab_focus (GTK_WIDGET (self->scan_entry));
 }
 
+static void
+action_acknowledge (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  StationWindow *self = data;
+  GListModel *slots = station_run_get_slots (self->run);
+
+  for (guint i = 0; i < g_list_model_get_n_items (slots); i++) {
+    g_autoptr (StationSlot) slot = g_list_model_get_item (slots, i);
+
+    station_slot_acknowledge (slot);
+  }
+}
+
+static void
+action_focus_scan (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  station_window_function_key (data, GDK_KEY_F2);
+}
+
+static void
+action_sounds (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  StationWindow *self = data;
+
+  station_sound_set_enabled (self->sound, g_variant_get_boolean (state));
+  g_simple_action_set_state (action, state);
+}
+
 static const GActionEntry win_actions[] = {
   { "start", action_start },
   { "stop", action_stop },
-  { "lookup", action_lookup, "s" },
+  { "lookup", station_window_action_lookup, "s" },
   { "close-record", action_close_record },
+  { "acknowledge", action_acknowledge },
+  { "focus-scan", action_focus_scan },
+  { "reprint", station_window_action_reprint },
+  { "sounds", NULL, NULL, "true", action_sounds },
 };
-
-/* Closing while units are in the slots stops first: each slot finishes its
- * step and the store stays consistent; the window closes once done. */
-static gboolean
-station_window_delete_event (GtkWidget *widget, GdkEventAny *event)
-{
-  StationWindow *self = STATION_WINDOW (widget);
-
-  if (!station_run_is_busy (self->run))
-    return GDK_EVENT_PROPAGATE;
-  self->close_when_done = TRUE;
-  station_run_stop (self->run);
-  return GDK_EVENT_STOP;
-}
 
 /* ---- object ------------------------------------------------------------------- */
 
@@ -319,7 +326,8 @@ station_window_constructed (GObject *object)
   GListModel *units = station_run_get_units (self->run);
 
   G_OBJECT_CLASS (station_window_parent_class)->constructed (object);
-  g_signal_connect_object (self->run, "changed", G_CALLBACK (sync_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->run, "changed", G_CALLBACK (station_window_sync_state), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->run, "notice", G_CALLBACK (on_notice), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->run, "finished", G_CALLBACK (on_finished), self,
                            G_CONNECT_SWAPPED);
@@ -329,7 +337,13 @@ station_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   on_slots_changed (self, 0, 0, g_list_model_get_n_items (slots), slots);
   on_units_changed (self, 0, 0, g_list_model_get_n_items (units), units);
-  sync_state (self);
+  self->sound = station_sound_new (station_run_sounds_enabled (self->run));
+  g_simple_action_set_state (
+      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "sounds")),
+      g_variant_new_boolean (station_run_sounds_enabled (self->run)));
+  self->tick = g_timeout_add_seconds (1, on_tick, self);
+  gtk_label_set_text (self->last_scan_label, _ ("none yet"));
+  station_window_sync_state (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->scan_entry));
 }
 
@@ -340,6 +354,15 @@ station_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->lookup_cancellable);
   g_clear_object (&self->lookup_cancellable);
+  g_clear_handle_id (&self->tick, g_source_remove);
+  g_clear_handle_id (&self->held_timeout, g_source_remove);
+  g_clear_pointer (&self->close_dialog, gtk_widget_destroy);
+  g_clear_pointer (&self->resume_dialog, gtk_widget_destroy);
+  g_clear_pointer (&self->reprint_dialog, gtk_widget_destroy);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
+  g_clear_pointer (&self->scanner, station_scanner_free);
+  g_clear_pointer (&self->sound, station_sound_free);
+  g_clear_pointer (&self->lookup_code, g_free);
   g_clear_object (&self->run);
   G_OBJECT_CLASS (station_window_parent_class)->dispose (object);
 }
@@ -385,6 +408,7 @@ station_window_class_init (StationWindowClass *klass)
   object_class->set_property = station_window_set_property;
   object_class->get_property = station_window_get_property;
   widget_class->delete_event = station_window_delete_event;
+  widget_class->key_press_event = station_window_key_press_event;
 
   props[PROP_RUN]
       = g_param_spec_object ("run", NULL, NULL, STATION_TYPE_RUN,
@@ -401,6 +425,12 @@ station_window_class_init (StationWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StationWindow, scan_entry);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, slot_box);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, slots_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, StationWindow, batch_bar);
+  gtk_widget_class_bind_template_child (widget_class, StationWindow, batch_progress);
+  gtk_widget_class_bind_template_child (widget_class, StationWindow, rate_label);
+  gtk_widget_class_bind_template_child (widget_class, StationWindow, eta_label);
+  gtk_widget_class_bind_template_child (widget_class, StationWindow, last_scan_box);
+  gtk_widget_class_bind_template_child (widget_class, StationWindow, last_scan_label);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, units_store);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, units_view);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, record_revealer);
@@ -411,7 +441,8 @@ station_window_class_init (StationWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StationWindow, api_label);
   gtk_widget_class_bind_template_child (widget_class, StationWindow, status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_info_bar_response);
-  gtk_widget_class_bind_template_callback (widget_class, on_scan_activate);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_scan_activate",
+                                                G_CALLBACK (station_window_on_scan_activate));
   gtk_widget_class_bind_template_callback (widget_class, on_unit_activated);
 }
 
@@ -436,6 +467,8 @@ static void
 station_window_init (StationWindow *self)
 {
   load_css ();
+  self->scanner = station_scanner_new (STATION_SCANNER_MAX_GAP_MS, STATION_SCANNER_MIN_LENGTH);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify)gdk_event_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
                                    self);
@@ -451,4 +484,10 @@ StationRun *
 station_window_get_run (StationWindow *window)
 {
   return window->run;
+}
+
+StationSound *
+station_window_get_sound (StationWindow *window)
+{
+  return window->sound;
 }

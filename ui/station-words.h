@@ -27,4 +27,27 @@ const char *station_words_result (const char *result);
  * "passed", "failed", "error") in words. */
 const char *station_words_unit_state (const char *state);
 
+/* station_words_key: what a lookup matched ("device_id", "imsi", "iccid",
+ * "imei", "label") in words ("device ID", "label", ...). */
+const char *station_words_key (const char *key);
+
+/* station_words_sim_status: a SORACOM SIM status ("standby", ...) in words
+ * with the API's name second ("Standby: no cost until first use
+ * (standby)"); @status itself when unknown.  Free with g_free(). */
+char *station_words_sim_status (const char *status);
+
+/* station_words_time: an ISO 8601 time of the records as local time
+ * ("2026-12-04 15:19:55"); @iso itself when it does not parse, NULL for
+ * NULL.  Free with g_free(). */
+char *station_words_time (const char *iso);
+
+/* station_words_step_state: a journal step's state ("done", "failed",
+ * "intent", "skipped") in words. */
+const char *station_words_step_state (const char *state);
+
+/* station_words_lookup_error: what the technician reads when a scanned
+ * code is refused or not found (translated, plain words, with @code). Free
+ * with g_free(). */
+char *station_words_lookup_error (const GError *error, const char *code);
+
 G_END_DECLS

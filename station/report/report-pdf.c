@@ -116,11 +116,12 @@ report_to_pdf (const Report *r, GError **error)
   line1 = g_strdup_printf ("Batch %s (%s%s%s), created %s", r->batch->id, r->batch->source,
                            r->batch->order_id ? ", order " : "",
                            r->batch->order_id ? r->batch->order_id : "", created ? created : "?");
-  line2 = g_strdup_printf (
-      "SIMs expected %" G_GUINT64_FORMAT ", units %" G_GUINT64_FORMAT ": passed %" G_GUINT64_FORMAT
-      ", failed %" G_GUINT64_FORMAT ", error %" G_GUINT64_FORMAT ", in progress %" G_GUINT64_FORMAT
-      "; SIMs not used %u",
-      c->sims, c->units, c->passed, c->failed, c->error, c->running + c->new_, r->unused_sims->len);
+  line2 = g_strdup_printf ("SIMs expected %" G_GUINT64_FORMAT ", units %" G_GUINT64_FORMAT
+                           ": passed %" G_GUINT64_FORMAT ", failed %" G_GUINT64_FORMAT
+                           ", error %" G_GUINT64_FORMAT ", in progress %" G_GUINT64_FORMAT
+                           "; SIMs not used %u; labels reprinted %u",
+                           c->sims, c->units, c->passed, c->failed, c->error, c->running + c->new_,
+                           r->unused_sims->len, r->reprints);
   line3 = g_strdup_printf ("Generated %s. Passed units are tagged, IMEI-locked and parked in "
                            "standby; their label payload is in the JSON and CSV reports.",
                            generated);

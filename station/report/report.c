@@ -85,6 +85,10 @@ report_collect (Store *store, const char *batch_id, GError **error)
       row->label_payload = g_strdup (last->payload);
       row->label_printed_at = last->printed_at;
       row->label_prints = labels->len;
+      for (guint k = 0; k < labels->len; k++)
+        if (((StoreLabel *)g_ptr_array_index (labels, k))->reprint_reason != NULL)
+          row->label_reprints++;
+      r->reprints += row->label_reprints;
     }
     if (row->unit->imsi != NULL)
       g_hash_table_add (used, row->unit->imsi);
@@ -181,6 +185,7 @@ report_to_json (const Report *report)
   member_int (b, "running", (gint64)c->running);
   member_int (b, "new", (gint64)c->new_);
   member_int (b, "unused_sims", report->unused_sims->len);
+  member_int (b, "reprints", report->reprints);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "units");
@@ -193,6 +198,7 @@ report_to_json (const Report *report)
     unit_json_member_string (b, "label_payload", row->label_payload);
     unit_json_member_time (b, "label_printed_at", row->label_printed_at);
     member_int (b, "label_prints", row->label_prints);
+    member_int (b, "label_reprints", row->label_reprints);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);

@@ -28,6 +28,7 @@ typedef struct {
   char *label_payload; /* last printed label, or NULL */
   gint64 label_printed_at;
   guint label_prints;
+  guint label_reprints; /* prints with a reprint reason (label_prints - 1 at most) */
 } ReportRow;
 
 typedef struct {
@@ -35,6 +36,7 @@ typedef struct {
   StoreBatchCounts counts;
   GPtrArray *rows;        /* ReportRow *, in unit creation order */
   GPtrArray *unused_sims; /* StoreSim * expected but bound to no unit */
+  guint reprints;         /* labels printed again (with a reason), all units */
   gint64 generated_at;    /* UTC ms */
 } Report;
 
