@@ -80,11 +80,12 @@ void registry_verdict_clear (RegistryVerdict *verdict);
 typedef void (*RegistryLogFunc) (const char *line, gpointer user_data);
 
 typedef struct {
-  GBytes *psk;         /* required */
-  const char *token;   /* bearer token for GET /registrations; NULL disables it */
-  gsize max_body;      /* 0: REGISTRY_MAX_BODY */
-  gint64 max_skew_ms;  /* 0: REGISTRY_MAX_SKEW_MS */
-  RegistryLogFunc log; /* NULL: g_message() */
+  GBytes *psk;           /* required */
+  const char *token;     /* bearer token for GET /registrations; NULL disables it */
+  gsize max_body;        /* 0: REGISTRY_MAX_BODY */
+  gint64 max_skew_ms;    /* 0: REGISTRY_MAX_SKEW_MS */
+  GBytes *events_secret; /* POST /events (registry-events.h); NULL: answered 404 */
+  RegistryLogFunc log;   /* NULL: g_message() */
   gpointer log_data;
 } RegistryOptions;
 
