@@ -703,6 +703,7 @@ const StepDef unit_steps[] = {
   { "attach", step_attach, 0, NEEDS_DEVICE | NEEDS_ATTACH_STEP, FALSE },
   { "register", step_register, RECIPE_STEP_REGISTER, NEEDS_DEVICE | NEEDS_ATTACH, FALSE },
   { "selftest", step_selftest, RECIPE_STEP_SELFTEST, NEEDS_DEVICE | NEEDS_ATTACH, FALSE },
+  { "group", unit_step_group, 0, 0, FALSE }, /* unit-group.c */
   { "tags", step_tags, RECIPE_STEP_TAGS, 0, FALSE },
   { "imei_lock", step_imei_lock, RECIPE_STEP_IMEI_LOCK, 0, FALSE },
   { "radio_off", step_radio_off, RECIPE_STEP_RADIO_OFF, NEEDS_DEVICE | NEEDS_RADIO_OFF, FALSE },

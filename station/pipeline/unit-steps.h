@@ -51,6 +51,9 @@ typedef struct {
   gboolean journal_after; /* journaled once it ran: it creates the unit (scan) */
 } StepDef;
 
+/* unit_step_group: the group step (unit-group.c). */
+Outcome unit_step_group (Unit *u);
+
 extern const StepDef unit_steps[];
 extern const guint unit_steps_count;
 
