@@ -210,6 +210,11 @@ class Emulator:
             problems.extend(validate_collect(doc, content['schema'], spec, op_id))
         return status, doc
 
+    def check_schema(self, label, doc, schema):
+        problems = self.results.setdefault(label, [])
+        problems.extend(validate_collect(doc, {'$ref': '#/components/schemas/' + schema}, SPECS[0],
+                                         schema))
+
     def check_subscriber(self, label, doc):
         spec = SPECS[0]
         problems = self.results.setdefault(label, [])
@@ -252,9 +257,40 @@ def drive(e):
     e.api('POST', f'/v1/subscribers/{a1}/activate', None, 200)
     e.api('POST', f'/v1/subscribers/{a1}/deactivate', None, 200)
     e.api('POST', f'/v1/subscribers/{a2}/suspend', None, 200)
-    e.api('POST', f'/v1/subscribers/{a3}/set_group', {'groupId': 'g-1'}, 200)
+    # groups
+    _, g = e.api('POST', '/v1/groups', {'tags': {'name': 'conf-1'},
+                                        'configuration': {'SoracomAir': {'metadata': {'enabled': True}}}},
+                 201)
+    gid = g['groupId']
+    e.api('POST', '/v1/groups', {'tags': {'name': 3}}, 400)
+    e.api('GET', '/v1/groups?limit=1', None, 200)
+    e.api('GET', '/v1/groups?tag_name=name&tag_value=conf-1', None, 200)
+    e.api('GET', '/v1/groups?limit=0', None, 400)
+    e.api('GET', f'/v1/groups/{gid}', None, 200)
+    e.api('GET', '/v1/groups/no-such-group', None, 404)
+    e.api('PUT', f'/v1/groups/{gid}/tags', [{'tagName': 'batch', 'tagValue': 'B1'}], 200)
+    e.api('PUT', f'/v1/groups/{gid}/tags', [{'tagName': 'batch'}], 400)
+    e.api('DELETE', f'/v1/groups/{gid}/tags/batch', None, 204)
+    e.api('DELETE', f'/v1/groups/{gid}/tags/batch', None, 404)
+    e.api('PUT', f'/v1/groups/{gid}/configuration/SoracomAir',
+          [{'key': 'vpgId', 'value': 'vpg-1'}, {'key': 'userdata', 'value': 'x'}], 200)
+    e.api('PUT', f'/v1/groups/{gid}/configuration/SoracomAir', [{'key': 'vpgId'}], 400)
+    e.api('PUT', '/v1/groups/no-such-group/configuration/SoracomAir', [], 404)
+    e.api('DELETE', f'/v1/groups/{gid}/configuration/SoracomAir/userdata', None, 204)
+    e.api('DELETE', f'/v1/groups/{gid}/configuration/SoracomAir/userdata', None, 404)
+    e.api('POST', f'/v1/subscribers/{a3}/set_group', {'groupId': 'no-such-group'}, 404)
+    e.api('POST', f'/v1/subscribers/{a3}/set_group', {'groupId': gid}, 200)
+    e.api('GET', f'/v1/groups/{gid}/subscribers?limit=1', None, 200)
+    e.api('GET', '/v1/groups/no-such-group/subscribers', None, 404)
+    e.api('DELETE', f'/v1/groups/{gid}', None, 400)
+    e.api('POST', f'/v1/subscribers/{a3}/update_speed_class', {'speedClass': 's1.slow'}, 200)
+    e.api('POST', f'/v1/subscribers/{a3}/update_speed_class', {'speedClass': 'u1.slow'}, 400)
+    e.api('POST', '/v1/subscribers/001010000000000/update_speed_class', {'speedClass': 's1.slow'},
+          404)
     e.api('POST', f'/v1/subscribers/{a3}/unset_group', None, 200)
     e.api('POST', f'/v1/subscribers/{a3}/unset_group', None, 404)
+    e.api('DELETE', f'/v1/groups/{gid}', None, 204)
+    e.api('DELETE', f'/v1/groups/{gid}', None, 404)
     e.api('POST', f'/v1/subscribers/{a4}/terminate', None, 400)
     e.api('POST', f'/v1/subscribers/{a4}/enable_termination', None, 200)
     e.api('POST', f'/v1/subscribers/{a4}/terminate', None, 200)
@@ -289,8 +325,11 @@ def drive(e):
     e.raw('POST', '/_emulator/fault', {'status': 500, 'count': 1})
     e.api('GET', f'/v1/subscribers/{a0}', None, 500)
     st, raw, _ = e.raw('GET', '/_emulator/state')
-    for i, sub in enumerate(json.loads(raw)['subscribers']):
+    state = json.loads(raw)
+    for i, sub in enumerate(state['subscribers']):
         e.check_subscriber('/_emulator/state subscribers', sub)
+    for grp in state['groups']:
+        e.check_schema('/_emulator/state groups', grp, 'Group')
 
 
 IMPLEMENTED = [
@@ -300,7 +339,9 @@ IMPLEMENTED = [
     'enableTermination', 'disableTermination', 'setGroup', 'unsetGroup', 'registerSubscriber',
     'createQuotation', 'confirmOrder', 'getOrder', 'listOrders', 'listOrderedSubscribers',
     'registerOrderedSim', 'sandboxInitializeOperator', 'sandboxCreateSubscriber',
-    'sandboxShipOrder',
+    'sandboxShipOrder', 'createGroup', 'listGroups', 'getGroup', 'putGroupTags',
+    'deleteGroupTag', 'putConfigurationParameters', 'deleteConfigurationParameter', 'deleteGroup',
+    'listSubscribersInGroup', 'updateSpeedClass',
 ]
 
 
