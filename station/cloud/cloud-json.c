@@ -40,7 +40,7 @@ cloud_json_require_object (JsonNode *node, const char *what, JsonObject **obj, G
 {
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
     g_set_error (error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_BAD_RESPONSE,
-                 "expected a %s object, got %s", what, node_type_name (node));
+                 "expected an object (%s), got %s", what, node_type_name (node));
     return FALSE;
   }
   *obj = json_node_get_object (node);
