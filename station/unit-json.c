@@ -79,6 +79,7 @@ add_sim_events (JsonBuilder *b, Store *store, const StoreUnit *unit, GError **er
     unit_json_member_string (b, "kind", store_sim_event_kind_to_string (e->kind));
     unit_json_member_string (b, "day", e->day);
     unit_json_member_time (b, "at", e->at);
+    unit_json_member_string (b, "imei", e->imei);
     unit_json_member_string (b, "remote", e->remote);
     json_builder_end_object (b);
   }

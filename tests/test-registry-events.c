@@ -112,7 +112,9 @@ test_record_and_duplicates (Fixture *f, gconstpointer data)
   g_assert_cmpuint (post (f, "POST", "event=first_use&imsi=" IMSI, SECRET, &b2), ==, 200);
   g_assert_nonnull (strstr (b2, "\"duplicate\""));
   g_assert_cmpuint (post (f, "POST", "event=daily_limit&imsi=" IMSI, SECRET, NULL), ==, 200);
-  g_assert_cmpuint (post (f, "POST", "event=imei_mismatch&imsi=" IMSI2, SECRET, NULL), ==, 200);
+  g_assert_cmpuint (
+      post (f, "POST", "event=imei_mismatch&imsi=" IMSI2 "&imei=490154203237518", SECRET, NULL), ==,
+      200);
   g_assert_cmpuint (count_events (f, IMSI), ==, 2);
   g_assert_cmpuint (count_events (f, IMSI2), ==, 1);
 
@@ -123,6 +125,9 @@ test_record_and_duplicates (Fixture *f, gconstpointer data)
   g_assert_true (store_unit_get_first_use (f->store, IMSI, &first, &error));
   g_assert_cmpint (first, ==, ((StoreSimEvent *)g_ptr_array_index (list, 0))->at);
   g_assert_cmpint (first, >, 0);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = store_sim_event_list_by_imsi (f->store, IMSI2, &error);
+  g_assert_cmpstr (((StoreSimEvent *)g_ptr_array_index (list, 0))->imei, ==, "490154203237518");
 }
 
 static void

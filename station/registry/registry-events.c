@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "drivers/identity.h"
 #include "station/registry/registry.h"
 
 GBytes *
@@ -38,6 +39,7 @@ registry_events_handle (Store *store, GBytes *secret, const RegistryEventRequest
   StoreSimEventKind kind;
   gboolean recorded = FALSE;
   g_autoptr (GError) error = NULL;
+  const char *imei;
 
   if (g_strcmp0 (req->method, "POST") != 0) {
     *reason = "method not allowed (POST /events)";
@@ -55,7 +57,9 @@ registry_events_handle (Store *store, GBytes *secret, const RegistryEventRequest
     *reason = "unknown event (first_use, daily_limit or imei_mismatch)";
     return 400;
   }
-  if (!store_sim_event_add (store, req->imsi, kind, now_ms, NULL, req->remote, &recorded, &error)) {
+  /* an unsubstituted ${imei} or a device without one: no IMEI */
+  imei = req->imei != NULL && identity_imei_check (req->imei, NULL) ? req->imei : NULL;
+  if (!store_sim_event_add (store, req->imsi, kind, now_ms, imei, req->remote, &recorded, &error)) {
     if (g_error_matches (error, STATION_STORE_ERROR, STORE_ERROR_INVALID)) {
       *reason = "malformed or missing imsi";
       return 400;

@@ -2,7 +2,7 @@
  * web requests (ExecuteWebRequestAction) that batch cloud-setup points at
  * the registry service (same process and port as Beam registrations):
  *
- *   POST /events?event=<kind>&imsi=<IMSI>     header X-Station-Event-Secret
+ *   POST /events?event=<kind>&imsi=<IMSI>[&imei=<IMEI>]   header X-Station-Event-Secret
  *     kind: first_use | daily_limit | imei_mismatch
  *     200 {"result":"recorded"}     the event is in the store
  *     200 {"result":"duplicate"}    already recorded (same IMSI, kind, UTC day)
@@ -35,6 +35,7 @@ typedef struct {
   const char *secret; /* the X-Station-Event-Secret header, NULL when absent */
   const char *event;  /* query "event" */
   const char *imsi;   /* query "imsi" */
+  const char *imei;   /* query "imei" (kept when a valid IMEI; else ignored) */
   const char *remote; /* peer address */
 } RegistryEventRequest;
 

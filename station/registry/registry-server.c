@@ -248,6 +248,7 @@ handle_events (RegistryServer *s, SoupServerMessage *msg, GHashTable *query)
                                             REGISTRY_EVENTS_SECRET_HEADER),
     .event = query ? g_hash_table_lookup (query, "event") : NULL,
     .imsi = query ? g_hash_table_lookup (query, "imsi") : NULL,
+    .imei = query ? g_hash_table_lookup (query, "imei") : NULL,
     .remote = soup_server_message_get_remote_host (msg),
   };
   const char *reason = "events receiver not configured (no events secret)";
