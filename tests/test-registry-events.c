@@ -46,6 +46,7 @@ fixture_setup (Fixture *f, gconstpointer with_secret)
   g_assert_true (store_batch_import (f->store, batch, sims, &error));
   unit = store_unit_create (f->store, "DEV-1", "B1", "st", 0, NULL, &error);
   g_assert_true (store_unit_claim (f->store, "DEV-1", NULL, IMSI, NULL, &error));
+  g_assert_true (store_unit_set_state (f->store, "DEV-1", STORE_UNIT_PASSED, NULL, &error));
   g_assert_no_error (error);
   f->server = registry_server_new (f->store, &opts);
   g_assert_true (registry_server_start (f->server, "127.0.0.1", 0, &error));

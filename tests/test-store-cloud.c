@@ -36,6 +36,27 @@ fixture_setup (Fixture *f, gconstpointer data)
   u = store_unit_create (f->store, "dev-1", "B1", "st-1", 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (store_unit_claim (f->store, "DEV-1", "356938035643809", IMSI1, NULL, &error));
+  g_assert_true (store_unit_set_state (f->store, "DEV-1", STORE_UNIT_PASSED, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A first-use event of a unit still on the line (the factory's own test
+ * traffic) is kept, but is not the unit's first use in the field. */
+static void
+test_first_use_on_the_line (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StoreUnit) u = store_unit_create (f->store, "DEV-2", "B1", "st-1", 0, NULL, &error);
+  gboolean recorded = FALSE;
+  gint64 at = -1;
+
+  g_assert_true (store_unit_claim (f->store, "DEV-2", NULL, IMSI2, NULL, &error));
+  g_assert_true (store_unit_set_state (f->store, "DEV-2", STORE_UNIT_RUNNING, NULL, &error));
+  g_assert_true (store_sim_event_add (f->store, IMSI2, STORE_SIM_EVENT_FIRST_USE, DAY1, NULL, NULL,
+                                      &recorded, &error));
+  g_assert_true (recorded);
+  g_assert_true (store_unit_get_first_use (f->store, IMSI2, &at, &error));
+  g_assert_cmpint (at, ==, 0);
   g_assert_no_error (error);
 }
 
@@ -194,6 +215,7 @@ main (int argc, char **argv)
   ADD ("/store-cloud/batch-group-id", test_group_id);
   ADD ("/store-cloud/events-once-per-day", test_events_idempotent);
   ADD ("/store-cloud/first-use-kept", test_first_use_kept);
+  ADD ("/store-cloud/first-use-on-the-line", test_first_use_on_the_line);
   g_test_add_func ("/store-cloud/migrate-v1-to-v2", test_migrate_v1_data);
   return g_test_run ();
 }

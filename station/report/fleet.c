@@ -71,6 +71,7 @@ static gboolean
 add_usage_facts (Store *store, FleetRow *row, const CloudSubscriber *s, GError **error)
 {
   g_autoptr (GPtrArray) events = store_sim_event_list_by_imsi (store, row->unit->imsi, error);
+  gint64 first_event = 0;
 
   if (events == NULL)
     return FALSE;
@@ -78,7 +79,7 @@ add_usage_facts (Store *store, FleetRow *row, const CloudSubscriber *s, GError *
     const StoreSimEvent *e = g_ptr_array_index (events, i);
 
     if (e->kind == STORE_SIM_EVENT_FIRST_USE)
-      row->first_use_from = "event";
+      first_event = e->at;
     else if (e->kind == STORE_SIM_EVENT_DAILY_LIMIT)
       row->daily_limit_ms = MAX (row->daily_limit_ms, e->at);
     else if (e->kind == STORE_SIM_EVENT_IMEI_MISMATCH)
@@ -93,8 +94,8 @@ add_usage_facts (Store *store, FleetRow *row, const CloudSubscriber *s, GError *
       return FALSE;
     row->first_use_ms = row->last_seen_ms;
   }
-  if (row->first_use_ms > 0 && row->first_use_from == NULL)
-    row->first_use_from = "subscriber";
+  if (row->first_use_ms > 0)
+    row->first_use_from = row->first_use_ms == first_event ? "event" : "subscriber";
   return TRUE;
 }
 

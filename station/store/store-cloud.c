@@ -49,17 +49,19 @@ utc_day (gint64 ms)
 
 /* The first-use update inside an open transaction of @db. */
 static gboolean
-note_first_use (StoreDb *db, const char *imsi, gint64 at_ms, GError **error)
+note_first_use (StoreDb *db, const char *imsi, gint64 at_ms, gboolean passed_only, GError **error)
 {
   StoreStmt *st = store_db_prepare (db,
                                     "UPDATE units SET first_used_at = ?2 WHERE imsi = ?1 AND "
-                                    "(first_used_at IS NULL OR first_used_at > ?2)",
+                                    "(first_used_at IS NULL OR first_used_at > ?2) AND "
+                                    "(?3 = 0 OR state = 'passed')",
                                     error);
 
   if (st == NULL)
     return FALSE;
   store_stmt_bind_text (st, 1, imsi);
   store_stmt_bind_int (st, 2, at_ms);
+  store_stmt_bind_int (st, 3, passed_only);
   return store_stmt_run (st, error);
 }
 
@@ -106,7 +108,9 @@ store_sim_event_add (Store *store, const char *imsi, StoreSimEventKind kind, gin
   if (!store_stmt_run (st, error))
     goto out;
   *recorded = store_db_changes (db) > 0;
-  ok = !*recorded || kind != STORE_SIM_EVENT_FIRST_USE || note_first_use (db, imsi, at_ms, error);
+  /* factory test traffic of a unit being provisioned is not a first use */
+  ok = !*recorded || kind != STORE_SIM_EVENT_FIRST_USE
+       || note_first_use (db, imsi, at_ms, TRUE, error);
 
 out:
   if (!ok)
@@ -176,7 +180,7 @@ store_unit_note_first_use (Store *store, const char *imsi, gint64 at_ms, gboolea
     *updated = FALSE;
   if (db == NULL)
     return FALSE;
-  ok = note_first_use (db, imsi, at_ms, error);
+  ok = note_first_use (db, imsi, at_ms, FALSE, error);
   if (ok && updated != NULL)
     *updated = store_db_changes (db) > 0;
   return store_write_end (db, ok, error);

@@ -39,7 +39,8 @@ void store_sim_event_free (StoreSimEvent *event);
  * @at_ms (0: now), with @imei and @remote (may be NULL).  One event per
  * IMSI, kind and UTC day: a duplicate sets *@recorded FALSE and writes
  * nothing (no error).  A first_use event also sets the first-use time of
- * the unit holding @imsi (store_unit_note_first_use()).  STORE_ERROR_INVALID
+ * the unit holding @imsi when that unit is provisioned (state passed: the
+ * traffic of a unit still on the line is not a use in the field).  STORE_ERROR_INVALID
  * for a malformed IMSI. */
 gboolean store_sim_event_add (Store *store, const char *imsi, StoreSimEventKind kind, gint64 at_ms,
                               const char *imei, const char *remote, gboolean *recorded,
