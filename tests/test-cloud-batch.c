@@ -8,6 +8,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "station/cloud-setup.h"
+#include "station/station-error.h"
 #include "tests/common/line.h"
 #include "tests/common/test-common.h"
 
@@ -331,10 +333,118 @@ test_batch_cloud (void)
   line_sim_stop (sim);
 }
 
+/* Appends @cloud_keys as the recipe's [cloud] group. */
+static void
+recipe_cloud (Line *line, const char *cloud_keys)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *recipe = NULL, *text = NULL;
+
+  g_assert_true (g_file_get_contents (line->recipe, &recipe, NULL, &error));
+  text = g_strdup_printf ("%s\n[cloud]\n%s", recipe, cloud_keys);
+  g_assert_true (g_file_set_contents (line->recipe, text, -1, &error));
+}
+
+/* A batch whose group does not exist: the preflight check says so, and a
+ * unit run anyway gets no mutating call (api-error, not the unit's fault). */
+static void
+test_group_missing (void)
+{
+  g_autoptr (Line) line = line_new ();
+  g_autoptr (LineRun) run = NULL;
+  g_autoptr (JsonNode) keep = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Store) store = NULL;
+  g_autoptr (Recipe) recipe = NULL;
+  g_autoptr (CloudClient) cloud = NULL;
+  g_autoptr (CloudCredentials) creds = cloud_credentials_new (EC_AUTH_KEY_ID, EC_AUTH_KEY);
+  CloudClientOptions opts;
+  JsonObject *r, *state;
+  LineSim *sim;
+  LineUnit *u;
+
+  recipe_cloud (line, "group_id=00000000-dead-beef-0000-000000000000\n");
+  sim = line_sim_start (line, "{\"register\": true, \"units\": [{\"device_id\": \"NOGRP-1\"}]}", 1);
+  line_import (line, "NOGRP", sim);
+  u = line_sim_unit (sim, "NOGRP-1");
+
+  store = store_open (line->db, STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  recipe = recipe_load (line->recipe, &error);
+  g_assert_no_error (error);
+  cloud_client_options_init (&opts);
+  opts.base_url = line->api_url;
+  cloud = cloud_client_new (&opts, creds, &error);
+  g_assert_no_error (error);
+  g_assert_false (cloud_setup_check_group (store, cloud, recipe, "NOGRP", NULL, &error));
+  g_assert_error (error, STATION_ERROR, STATION_ERROR_CHECK_FAILED);
+  g_assert_nonnull (strstr (error->message, "does not exist"));
+  g_assert_nonnull (strstr (error->message, "cloud-setup"));
+  g_clear_error (&error);
+
+  run = line_provision (line, sim, "NOGRP", NULL, NULL);
+  r = line_run_result (run, "NOGRP-1");
+  g_assert_nonnull (r);
+  g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, "error");
+  g_assert_cmpstr (json_object_get_string_member (r, "failure_code"), ==, "api-error");
+  state = line_state (line, &keep);
+  g_assert_cmpint (line_state_calls (state, "setGroup", u->imsi), ==, 0);
+  g_assert_cmpint (line_state_calls (state, "putSubscriberTags", u->imsi), ==, 0);
+  g_assert_cmpint (line_state_calls (state, "setImeiLock", u->imsi), ==, 0);
+  g_assert_cmpint (line_state_calls (state, "setSubscriberToStandby", u->imsi), ==, 0);
+  line_sim_stop (sim);
+}
+
+/* A crash right after the group step's call: the resumed run does not
+ * call set_group again, and the unit passes in the group. */
+static void
+test_group_resume (void)
+{
+  g_autoptr (Line) line = line_new ();
+  g_autoptr (LineRun) crashed = NULL, resumed = NULL;
+  g_autoptr (JsonNode) s1k = NULL, keep = NULL;
+  JsonObject *state, *r;
+  const char *group_id;
+  LineSim *sim;
+  LineUnit *u;
+
+  recipe_cloud (line, "group_name=resume-${batch}\n");
+  sim = line_sim_start (line, "{\"register\": true, \"units\": [{\"device_id\": \"RES-1\"}]}", 1);
+  line_import (line, "RESUME", sim);
+  u = line_sim_unit (sim, "RES-1");
+  {
+    const char *args[] = { "batch", "cloud-setup", "--batch", "RESUME", NULL };
+    const char *with_recipe[]
+        = { "batch", "cloud-setup", "--batch", "RESUME", "--recipe", line->recipe, NULL };
+    g_autofree char *out = NULL;
+
+    /* the shipped default recipe names no group: a usage error */
+    g_assert_cmpint (line_cli (line, args, NULL), ==, 2);
+    g_assert_cmpint (line_cli (line, with_recipe, &out), ==, 0);
+    s1k = parse (out);
+  }
+  group_id = json_object_get_string_member (
+      json_object_get_object_member (json_node_get_object (s1k), "group"), "id");
+
+  crashed = line_provision (line, sim, "RESUME", "group:done", NULL);
+  g_assert_cmpint (crashed->status, !=, 0);
+  resumed = line_provision (line, sim, "RESUME", NULL, NULL);
+  r = line_run_result (resumed, "RES-1");
+  g_assert_nonnull (r);
+  g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, "passed");
+  state = line_state (line, &keep);
+  g_assert_cmpint (line_state_calls (state, "setGroup", u->imsi), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (line_state_sim (state, u->imsi), "groupId"), ==,
+                   group_id);
+  line_sim_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
   tc_init (&argc, &argv);
   g_test_add_func ("/cloud-batch/setup-provision-traffic-fleet-usage", test_batch_cloud);
+  g_test_add_func ("/cloud-batch/group-missing", test_group_missing);
+  g_test_add_func ("/cloud-batch/group-resume", test_group_resume);
   return g_test_run ();
 }
