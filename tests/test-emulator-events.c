@@ -121,9 +121,11 @@ handler_body (JsonNode *node, const char *group, const char *url, const char *im
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (GString) s = NULL;
+  g_autofree char *text = NULL;
 
   json_generator_set_root (gen, node);
-  s = g_string_new (json_generator_to_data (gen, NULL));
+  text = json_generator_to_data (gen, NULL);
+  s = g_string_new (text);
   g_string_replace (s, "@GROUP@", group ? group : "", 0);
   g_string_replace (s, "@URL@", url ? url : "", 0);
   g_string_replace (s, "@IMSI@", imsi ? imsi : "", 0);
