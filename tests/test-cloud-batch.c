@@ -439,6 +439,63 @@ test_group_resume (void)
   line_sim_stop (sim);
 }
 
+/* Bad input to cloud-setup, usage and fleet: a clear error and its exit
+ * code (2 usage, 1 unknown batch), nothing changed in the cloud. */
+static void
+test_bad_input (void)
+{
+  g_autoptr (Line) line = line_new ();
+  g_autofree char *secret = g_build_filename (line->dir, "open.secret", NULL);
+  g_autofree char *keys = NULL, *groups = NULL;
+  g_autoptr (GError) error = NULL;
+  LineSim *sim;
+  static const struct {
+    const char *args[10];
+    int rc;
+  } cases[] = {
+    { { "batch", "cloud-setup", NULL }, 2 },
+    { { "batch", "cloud-setup", "--batch", "NOPE", "--recipe", "RECIPE", NULL }, 1 },
+    { { "batch", "cloud-setup", "--batch", "BAD", "--recipe", "/nonexistent.ini", NULL }, 2 },
+    { { "usage", "--batch", "BAD", "--from", "2026-12-01", NULL }, 2 },
+    { { "usage", "--batch", "BAD", "--from", "2026-13-01", "--to", "2026-12-02", NULL }, 2 },
+    { { "usage", "--batch", "BAD", "--from", "2026-12-02", "--to", "2026-12-01", NULL }, 2 },
+    { { "usage", "--batch", "BAD", "--from", "2026-12-01", "--to", "2026-12-01", "--format", "xml",
+        NULL },
+      2 },
+    { { "usage", "--batch", "NOPE", "--from", "2026-12-01", "--to", "2026-12-01", NULL }, 1 },
+    { { "fleet", "--stale-days", "3", "--batch", "NOPE", NULL }, 1 },
+  };
+
+  sim = line_sim_start (line, "{\"register\": true, \"units\": [{\"device_id\": \"BAD-1\"}]}", 1);
+  line_import (line, "BAD", sim);
+  recipe_cloud (line, "group_name=bad\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    const char *args[10] = { NULL };
+
+    for (gsize k = 0; cases[i].args[k] != NULL; k++)
+      args[k] = strcmp (cases[i].args[k], "RECIPE") == 0 ? line->recipe : cases[i].args[k];
+    g_test_message ("case %zu: %s %s", i, args[0], args[1]);
+    g_assert_cmpint (line_cli (line, args, NULL), ==, cases[i].rc);
+  }
+  /* a secret file others can read: refused before anything is done */
+  {
+    g_autofree char *bad = g_build_filename (line->dir, "bad-secret.ini", NULL);
+    g_autofree char *text = NULL;
+    const char *args[] = { "batch", "cloud-setup", "--batch", "BAD", "--recipe", bad, NULL };
+
+    g_assert_true (g_file_set_contents (secret, SECRET, -1, &error));
+    g_assert_cmpint (g_chmod (secret, 0644), ==, 0);
+    g_assert_true (g_file_get_contents (line->recipe, &text, NULL, &error));
+    keys = g_strdup_printf ("%sevents_url=http://127.0.0.1:9/events\nevents_secret_file=%s\n", text,
+                            secret);
+    g_assert_true (g_file_set_contents (bad, keys, -1, &error));
+    g_assert_cmpint (line_cli (line, args, NULL), ==, 2);
+  }
+  groups = state_text (line, "groups");
+  g_assert_cmpstr (groups, ==, "[]");
+  line_sim_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -446,5 +503,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cloud-batch/setup-provision-traffic-fleet-usage", test_batch_cloud);
   g_test_add_func ("/cloud-batch/group-missing", test_group_missing);
   g_test_add_func ("/cloud-batch/group-resume", test_group_resume);
+  g_test_add_func ("/cloud-batch/bad-input", test_bad_input);
   return g_test_run ();
 }
