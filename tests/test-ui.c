@@ -75,7 +75,7 @@ has_class (GtkWidget *widget, const char *name)
   return gtk_style_context_has_class (gtk_widget_get_style_context (widget), name);
 }
 
-/* A slot card follows its slot: device, step of 12, LED colour, failure in
+/* A slot card follows its slot: device, step of 13, LED colour, failure in
  * words. */
 static void
 test_slot_card (void)
@@ -86,7 +86,7 @@ test_slot_card (void)
   GtkProgressBar *progress;
 
   station_line_step_names (&steps);
-  g_assert_cmpuint (steps, ==, 12);
+  g_assert_cmpuint (steps, ==, 13); /* scan ... release, group included */
   slot = station_slot_new (3, steps);
   card = g_object_ref_sink (station_slot_card_new (slot));
   led = tui_child (card, STATION_TYPE_SLOT_CARD, "led");
@@ -101,8 +101,8 @@ test_slot_card (void)
   station_slot_step (slot, "attach", 4);
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==, "TRK-000123");
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "step_label"), ==,
-                   "Attach to network (step 4 of 12)");
-  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (progress), 4.0 / 12, 1e-9);
+                   "Attach to network (step 4 of 13)");
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (progress), 4.0 / 13, 1e-9);
   g_assert_true (has_class (led, "busy"));
   g_assert_false (has_class (led, "idle"));
   g_assert_false (gtk_widget_get_visible (failure));
