@@ -30,9 +30,9 @@ cloud_setup_handler_name (const char *group_id, CloudSetupHandler kind)
 char *
 cloud_setup_events_url (const char *events_url, CloudSetupHandler kind)
 {
-  /* the IMEI of the device that tried to attach, for a mismatch */
-  return g_strdup_printf ("%s?event=%s&imsi=${imsi}%s", events_url, kind_events[kind],
-                          kind == CLOUD_SETUP_IMEI_MISMATCH ? "&imei=${imei}" : "");
+  /* ${imsi} only: the variable every rule's web request carries; an
+   * unknown variable would reach the URL raw */
+  return g_strdup_printf ("%s?event=%s&imsi=${imsi}", events_url, kind_events[kind]);
 }
 
 /* ---- summary ------------------------------------------------------------- */

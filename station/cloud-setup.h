@@ -26,9 +26,8 @@ typedef enum {
 char *cloud_setup_handler_name (const char *group_id, CloudSetupHandler kind);
 
 /* cloud_setup_events_url: the URL a web-request action of @kind calls:
- * @events_url + "?event=<first_use|daily_limit|imei_mismatch>&imsi=${imsi}",
- * plus "&imei=${imei}" for a mismatch (SORACOM substitutes the variables).
- * Free with g_free(). */
+ * @events_url + "?event=<first_use|daily_limit|imei_mismatch>&imsi=${imsi}"
+ * (SORACOM substitutes ${imsi}).  Free with g_free(). */
 char *cloud_setup_events_url (const char *events_url, CloudSetupHandler kind);
 
 /* cloud_setup_run: makes the cloud state of batch @batch_id match
