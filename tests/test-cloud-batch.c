@@ -439,6 +439,82 @@ test_group_resume (void)
   line_sim_stop (sim);
 }
 
+static const char *
+handler_action (JsonObject *summary, const char *kind)
+{
+  JsonArray *hs = json_object_get_array_member (summary, "event_handlers");
+
+  for (guint i = 0; i < json_array_get_length (hs); i++) {
+    JsonObject *h = json_array_get_object_element (hs, i);
+    if (strcmp (json_object_get_string_member (h, "kind"), kind) == 0)
+      return json_object_get_string_member (h, "action");
+  }
+  return NULL;
+}
+
+/* A changed recipe: the group's tags put, the daily-limit handler updated
+ * (new limit, suspend), the web-request handlers it no longer wants made
+ * inactive; a rerun then changes nothing. */
+static void
+test_setup_updates (void)
+{
+  g_autoptr (Line) line = line_new ();
+  g_autofree char *secret = g_build_filename (line->dir, "events.secret", NULL);
+  g_autofree char *first = g_build_filename (line->dir, "first.ini", NULL);
+  g_autofree char *second = g_build_filename (line->dir, "second.ini", NULL);
+  g_autofree char *base = NULL, *a = NULL, *b = NULL, *out1 = NULL, *out2 = NULL, *out3 = NULL;
+  g_autofree char *handlers2 = NULL, *handlers3 = NULL, *groups = NULL;
+  g_autoptr (JsonNode) k1 = NULL, k2 = NULL, k3 = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonObject *s2, *s3;
+  LineSim *sim;
+  const char *run1[] = { "batch", "cloud-setup", "--batch", "UPD", "--recipe", first, NULL };
+  const char *run2[] = { "batch", "cloud-setup", "--batch", "UPD", "--recipe", second, NULL };
+
+  g_assert_true (g_file_set_contents (secret, SECRET, -1, &error));
+  g_assert_cmpint (g_chmod (secret, 0600), ==, 0);
+  g_assert_true (g_file_get_contents (line->recipe, &base, NULL, &error));
+  a = g_strdup_printf ("%s\n[cloud]\ngroup_name=upd\ndaily_limit_mib=1\n"
+                       "events_url=http://127.0.0.1:9/events\nevents_secret_file=%s\n",
+                       base, secret);
+  b = g_strdup_printf ("%s\n[cloud]\ngroup_name=upd\ngroup_tag.site=osaka\ndaily_limit_mib=2\n"
+                       "over_limit_action=suspend\n",
+                       base);
+  g_assert_true (g_file_set_contents (first, a, -1, &error));
+  g_assert_true (g_file_set_contents (second, b, -1, &error));
+  sim = line_sim_start (line, "{\"register\": true, \"units\": [{\"device_id\": \"UPD-1\"}]}", 1);
+  line_import (line, "UPD", sim);
+
+  g_assert_cmpint (line_cli (line, run1, &out1), ==, 0);
+  k1 = parse (out1);
+  g_assert_cmpuint (count_actions (json_node_get_object (k1), "created"), ==, 3);
+
+  g_assert_cmpint (line_cli (line, run2, &out2), ==, 0);
+  k2 = parse (out2);
+  s2 = json_node_get_object (k2);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (s2, "group"), "action"), ==,
+      "updated");
+  g_assert_cmpstr (handler_action (s2, "daily_limit"), ==, "updated");
+  g_assert_cmpstr (handler_action (s2, "first_use"), ==, "deactivated");
+  g_assert_cmpstr (handler_action (s2, "imei_mismatch"), ==, "deactivated");
+  handlers2 = state_text (line, "event_handlers");
+  g_assert_nonnull (strstr (handlers2, "SuspendAction"));
+  g_assert_nonnull (strstr (handlers2, "\"limitTotalTrafficMegaByte\":\"2\""));
+  g_assert_null (strstr (handlers2, "ChangeSpeedClassAction"));
+  groups = state_text (line, "groups");
+  g_assert_nonnull (strstr (groups, "\"site\":\"osaka\""));
+
+  g_assert_cmpint (line_cli (line, run2, &out3), ==, 0);
+  k3 = parse (out3);
+  s3 = json_node_get_object (k3);
+  g_assert_cmpint (json_object_get_int_member (s3, "created"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (s3, "updated"), ==, 0);
+  handlers3 = state_text (line, "event_handlers");
+  g_assert_cmpstr (handlers2, ==, handlers3);
+  line_sim_stop (sim);
+}
+
 /* Bad input to cloud-setup, usage and fleet: a clear error and its exit
  * code (2 usage, 1 unknown batch), nothing changed in the cloud. */
 static void
@@ -503,6 +579,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cloud-batch/setup-provision-traffic-fleet-usage", test_batch_cloud);
   g_test_add_func ("/cloud-batch/group-missing", test_group_missing);
   g_test_add_func ("/cloud-batch/group-resume", test_group_resume);
+  g_test_add_func ("/cloud-batch/setup-updates", test_setup_updates);
   g_test_add_func ("/cloud-batch/bad-input", test_bad_input);
   return g_test_run ();
 }
