@@ -181,7 +181,9 @@ test_secret_file (void)
   open = registry_events_secret_load (path, &error);
   g_assert_null (open);
   g_assert_error (error, REGISTRY_ERROR, REGISTRY_ERROR_PSK);
-  g_assert_nonnull (strstr (error->message, "events secret"));
+  g_assert_nonnull (strstr (error->message, "the events secret file has mode 0644"));
+  g_assert_nonnull (strstr (error->message, "chmod 600"));
+  g_assert_null (strstr (error->message, "PSK"));
   g_assert_nonnull (strstr (error->message, path));
   g_clear_error (&error);
   g_assert_cmpint (g_chmod (path, 0600), ==, 0);

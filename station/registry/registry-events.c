@@ -9,13 +9,30 @@
 #include "drivers/identity.h"
 #include "station/registry/registry.h"
 
+/* @text with every @from replaced by @to (a new string). */
+static char *
+replace_all (const char *text, const char *from, const char *to)
+{
+  g_auto (GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
 GBytes *
 registry_events_secret_load (const char *path, GError **error)
 {
-  GBytes *secret = registry_psk_load (path, error);
+  GError *local = NULL;
+  GBytes *secret = registry_psk_load (path, &local);
 
-  if (secret == NULL)
-    g_prefix_error (error, "events secret: ");
+  /* the same rules as the Beam PSK file, said of the events secret */
+  if (secret == NULL) {
+    g_autofree char *a = replace_all (local->message, "PSK file", "events secret file");
+    g_autofree char *b = replace_all (a, "Beam secret", "events secret");
+    g_autofree char *c = replace_all (b, "a PSK", "an events secret");
+
+    g_set_error (error, local->domain, local->code, "%s", c);
+    g_error_free (local);
+  }
   return secret;
 }
 
