@@ -57,6 +57,36 @@ unit_json_add_unit_fields (JsonBuilder *b, const StoreUnit *unit)
   unit_json_member_time (b, "updated_at", unit->updated_at);
 }
 
+/* "first_use" and "sim_events" (README.md "SIM events"): what the
+ * event-handler receiver recorded for the unit's SIM. */
+static gboolean
+add_sim_events (JsonBuilder *b, Store *store, const StoreUnit *unit, GError **error)
+{
+  g_autoptr (GPtrArray) events = NULL;
+  gint64 first_use = 0;
+
+  if (unit->imsi != NULL) {
+    events = store_sim_event_list_by_imsi (store, unit->imsi, error);
+    if (events == NULL || !store_unit_get_first_use (store, unit->imsi, &first_use, error))
+      return FALSE;
+  }
+  unit_json_member_time (b, "first_use", first_use);
+  json_builder_set_member_name (b, "sim_events");
+  json_builder_begin_array (b);
+  for (guint i = 0; events != NULL && i < events->len; i++) {
+    StoreSimEvent *e = g_ptr_array_index (events, i);
+    json_builder_begin_object (b);
+    unit_json_member_string (b, "kind", store_sim_event_kind_to_string (e->kind));
+    unit_json_member_string (b, "day", e->day);
+    unit_json_member_time (b, "at", e->at);
+    unit_json_member_string (b, "imei", e->imei);
+    unit_json_member_string (b, "remote", e->remote);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  return TRUE;
+}
+
 JsonNode *
 unit_json_record (Store *store, const StoreUnit *unit, const CloudSubscriber *sim,
                   const char *sim_why, GError **error)
@@ -117,6 +147,8 @@ unit_json_record (Store *store, const StoreUnit *unit, const CloudSubscriber *si
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
+  if (!add_sim_events (b, store, unit, error))
+    return NULL;
 
   json_builder_set_member_name (b, "labels");
   json_builder_begin_array (b);

@@ -25,7 +25,8 @@ void unit_json_member_time (JsonBuilder *b, const char *name, gint64 ms);
 void unit_json_add_unit_fields (JsonBuilder *b, const StoreUnit *unit);
 
 /* unit_json_record: the full record of @unit for lookup: its fields plus
- * "steps" (every journal attempt), "registrations", "labels", the
+ * "steps" (every journal attempt), "registrations", "first_use" and
+ * "sim_events" (kind, day, at, remote) from the event receiver, "labels", the
  * "api_calls" and "at_lines" counts, and "sim" (unit_json_add_sim()) when
  * @sim or @sim_why is given.  NULL with a store error. */
 JsonNode *unit_json_record (Store *store, const StoreUnit *unit, const CloudSubscriber *sim,

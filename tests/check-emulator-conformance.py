@@ -210,6 +210,11 @@ class Emulator:
             problems.extend(validate_collect(doc, content['schema'], spec, op_id))
         return status, doc
 
+    def check_schema(self, label, doc, schema):
+        problems = self.results.setdefault(label, [])
+        problems.extend(validate_collect(doc, {'$ref': '#/components/schemas/' + schema}, SPECS[0],
+                                         schema))
+
     def check_subscriber(self, label, doc):
         spec = SPECS[0]
         problems = self.results.setdefault(label, [])
@@ -252,9 +257,84 @@ def drive(e):
     e.api('POST', f'/v1/subscribers/{a1}/activate', None, 200)
     e.api('POST', f'/v1/subscribers/{a1}/deactivate', None, 200)
     e.api('POST', f'/v1/subscribers/{a2}/suspend', None, 200)
-    e.api('POST', f'/v1/subscribers/{a3}/set_group', {'groupId': 'g-1'}, 200)
+    # groups
+    _, g = e.api('POST', '/v1/groups', {'tags': {'name': 'conf-1'},
+                                        'configuration': {'SoracomAir': {'metadata': {'enabled': True}}}},
+                 201)
+    gid = g['groupId']
+    e.api('POST', '/v1/groups', {'tags': {'name': 3}}, 400)
+    e.api('GET', '/v1/groups?limit=1', None, 200)
+    e.api('GET', '/v1/groups?tag_name=name&tag_value=conf-1', None, 200)
+    e.api('GET', '/v1/groups?limit=0', None, 400)
+    e.api('GET', f'/v1/groups/{gid}', None, 200)
+    e.api('GET', '/v1/groups/no-such-group', None, 404)
+    e.api('PUT', f'/v1/groups/{gid}/tags', [{'tagName': 'batch', 'tagValue': 'B1'}], 200)
+    e.api('PUT', f'/v1/groups/{gid}/tags', [{'tagName': 'batch'}], 400)
+    e.api('DELETE', f'/v1/groups/{gid}/tags/batch', None, 204)
+    e.api('DELETE', f'/v1/groups/{gid}/tags/batch', None, 404)
+    e.api('PUT', f'/v1/groups/{gid}/configuration/SoracomAir',
+          [{'key': 'vpgId', 'value': 'vpg-1'}, {'key': 'userdata', 'value': 'x'}], 200)
+    e.api('PUT', f'/v1/groups/{gid}/configuration/SoracomAir', [{'key': 'vpgId'}], 400)
+    e.api('PUT', '/v1/groups/no-such-group/configuration/SoracomAir', [], 404)
+    e.api('DELETE', f'/v1/groups/{gid}/configuration/SoracomAir/userdata', None, 204)
+    e.api('DELETE', f'/v1/groups/{gid}/configuration/SoracomAir/userdata', None, 404)
+    e.api('POST', f'/v1/subscribers/{a3}/set_group', {'groupId': 'no-such-group'}, 404)
+    e.api('POST', f'/v1/subscribers/{a3}/set_group', {'groupId': gid}, 200)
+    e.api('GET', f'/v1/groups/{gid}/subscribers?limit=1', None, 200)
+    e.api('GET', '/v1/groups/no-such-group/subscribers', None, 404)
+    e.api('DELETE', f'/v1/groups/{gid}', None, 400)
+    # event handlers, emulated traffic firing them, Air stats
+    hook = f'http://127.0.0.1:{e.beam.server_port}/hook'
+    handler = {
+        'name': 'first use', 'status': 'active', 'targetGroupId': gid,
+        'ruleConfig': {'type': 'SubscriberFirstTrafficRule',
+                       'properties': {'inactiveTimeoutDateConst': 'NEVER'}},
+        'actionConfigList': [{'type': 'ExecuteWebRequestAction', 'properties': {
+            'executionDateTimeConst': 'IMMEDIATELY', 'url': hook, 'httpMethod': 'POST',
+            'contentType': 'application/json', 'headers': {'X-Secret': 's'},
+            'body': '{"imsi":"${imsi}"}'}}]}
+    _, h = e.api('POST', '/v1/event_handlers', handler, 201)
+    hid = h['handlerId']
+    e.api('POST', '/v1/event_handlers', dict(handler, ruleConfig={'type': 'NoRule'}), 400)
+    daily = dict(handler, name='cap', targetGroupId=None, targetImsi=a3,
+                 ruleConfig={'type': 'SubscriberDailyTrafficRule',
+                             'properties': {'inactiveTimeoutDateConst': 'BEGINNING_OF_NEXT_DAY',
+                                            'limitTotalTrafficMegaByte': '1'}},
+                 actionConfigList=[{'type': 'ChangeSpeedClassAction', 'properties': {
+                     'executionDateTimeConst': 'IMMEDIATELY', 'speedClass': 's1.minimum'}}])
+    del daily['targetGroupId']
+    _, h2 = e.api('POST', '/v1/event_handlers', daily, 201)
+    e.api('GET', '/v1/event_handlers', None, 200)
+    e.api('GET', '/v1/event_handlers?target=imsi', None, 200)
+    e.api('GET', '/v1/event_handlers?target=nobody', None, 400)
+    e.api('GET', f'/v1/event_handlers/{hid}', None, 200)
+    e.api('GET', '/v1/event_handlers/no-such-handler', None, 404)
+    upd = json.loads(json.dumps(handler))
+    upd['actionConfigList'][0]['properties']['headers'] = '{"X-Secret":"s"}'  # as the examples
+    e.api('PUT', f'/v1/event_handlers/{hid}', dict(upd, description='updated'), 200)
+    e.api('PUT', f'/v1/event_handlers/{hid}', {'name': 'x'}, 400)
+    e.api('PUT', '/v1/event_handlers/no-such-handler', handler, 404)
+    e.api('GET', f'/v1/event_handlers/subscribers/{a3}', None, 200)
+    e.api('GET', '/v1/event_handlers/subscribers/001010000000000', None, 404)
+    st, raw, _ = e.raw('POST', '/_emulator/traffic', {'imsi': a3, 'upload_bytes': 2 << 20,
+                                                       'download_bytes': 1000})
+    e.check_schema('/_emulator/traffic', json.loads(raw), 'Subscriber')
+    if st != 200 or json.loads(raw).get('speedClass') != 's1.minimum':
+        e.results['/_emulator/traffic'].append(f'{st}: daily handler did not slow {a3}: {raw[:200]!r}')
+    e.api('GET', f'/v1/stats/air/subscribers/{a3}?from=0&to=4102444800&period=day', None, 200)
+    e.api('GET', f'/v1/stats/air/subscribers/{a3}?from=0&to=4102444800&period=month', None, 200)
+    e.api('GET', f'/v1/stats/air/subscribers/{a3}?from=0&to=1', None, 400)
+    e.api('GET', '/v1/stats/air/subscribers/001010000000000?from=0&to=1&period=day', None, 404)
+    e.api('DELETE', f'/v1/event_handlers/{h2["handlerId"]}', None, 204)
+    e.api('DELETE', f'/v1/event_handlers/{h2["handlerId"]}', None, 404)
+    e.api('POST', f'/v1/subscribers/{a3}/update_speed_class', {'speedClass': 's1.slow'}, 200)
+    e.api('POST', f'/v1/subscribers/{a3}/update_speed_class', {'speedClass': 'u1.slow'}, 400)
+    e.api('POST', '/v1/subscribers/001010000000000/update_speed_class', {'speedClass': 's1.slow'},
+          404)
     e.api('POST', f'/v1/subscribers/{a3}/unset_group', None, 200)
     e.api('POST', f'/v1/subscribers/{a3}/unset_group', None, 404)
+    e.api('DELETE', f'/v1/groups/{gid}', None, 204)
+    e.api('DELETE', f'/v1/groups/{gid}', None, 404)
     e.api('POST', f'/v1/subscribers/{a4}/terminate', None, 400)
     e.api('POST', f'/v1/subscribers/{a4}/enable_termination', None, 200)
     e.api('POST', f'/v1/subscribers/{a4}/terminate', None, 200)
@@ -289,8 +369,18 @@ def drive(e):
     e.raw('POST', '/_emulator/fault', {'status': 500, 'count': 1})
     e.api('GET', f'/v1/subscribers/{a0}', None, 500)
     st, raw, _ = e.raw('GET', '/_emulator/state')
-    for i, sub in enumerate(json.loads(raw)['subscribers']):
+    state = json.loads(raw)
+    for i, sub in enumerate(state['subscribers']):
         e.check_subscriber('/_emulator/state subscribers', sub)
+    for grp in state['groups']:
+        e.check_schema('/_emulator/state groups', grp, 'Group')
+    for h in state['event_handlers']:
+        e.check_schema('/_emulator/state event_handlers', h, 'EventHandlerModel')
+    if not state['event_handlers']:
+        e.results.setdefault('/_emulator/state event_handlers', []).append('none listed')
+    problems = e.results.setdefault('/_emulator/state deliveries', [])
+    if [d['handlerId'] for d in state['deliveries']] != [hid]:
+        problems.append(f'expected one delivery of {hid}: {state["deliveries"]}')
 
 
 IMPLEMENTED = [
@@ -300,7 +390,11 @@ IMPLEMENTED = [
     'enableTermination', 'disableTermination', 'setGroup', 'unsetGroup', 'registerSubscriber',
     'createQuotation', 'confirmOrder', 'getOrder', 'listOrders', 'listOrderedSubscribers',
     'registerOrderedSim', 'sandboxInitializeOperator', 'sandboxCreateSubscriber',
-    'sandboxShipOrder',
+    'sandboxShipOrder', 'createGroup', 'listGroups', 'getGroup', 'putGroupTags',
+    'deleteGroupTag', 'putConfigurationParameters', 'deleteConfigurationParameter', 'deleteGroup',
+    'listSubscribersInGroup', 'updateSpeedClass', 'createEventHandler', 'listEventHandlers',
+    'getEventHandler', 'updateEventHandler', 'deleteEventHandler', 'listEventHandlersBySubscriber',
+    'getAirStats',
 ]
 
 

@@ -406,6 +406,7 @@ test_tags_groups (void)
 {
   Emu *e = ec_start (NULL);
   g_autofree char *a = ec_seed_imsi (e, 0);
+  g_autofree char *group = NULL, *body = NULL;
   g_autoptr (Reply) r = NULL;
   JsonObject *tags;
 
@@ -433,9 +434,14 @@ test_tags_groups (void)
   tags = json_object_get_object_member (reply_object (r), "tags");
   g_assert_cmpuint (json_object_get_size (tags), ==, 1);
   g_clear_pointer (&r, reply_free);
-  r = ec_callf (e, "POST", "{\"groupId\":\"grp-1\"}", "/v1/subscribers/%s/set_group", a);
+  r = ec_call (e, "POST", "/v1/groups", "{\"tags\":{\"name\":\"grp\"}}", NULL);
+  g_assert_cmpuint (r->status, ==, 201);
+  group = g_strdup (reply_str (r, "groupId"));
+  body = g_strdup_printf ("{\"groupId\":\"%s\"}", group);
+  g_clear_pointer (&r, reply_free);
+  r = ec_callf (e, "POST", body, "/v1/subscribers/%s/set_group", a);
   g_assert_cmpuint (r->status, ==, 200);
-  g_assert_cmpstr (reply_str (r, "groupId"), ==, "grp-1");
+  g_assert_cmpstr (reply_str (r, "groupId"), ==, group);
   g_clear_pointer (&r, reply_free);
   r = ec_callf (e, "POST", NULL, "/v1/subscribers/%s/unset_group", a);
   g_assert_cmpuint (r->status, ==, 200);

@@ -20,8 +20,8 @@
 #define LINES 4
 
 static const char *const steps[] = {
-  "insert_boot", "identify",  "attach",  "register", "selftest", "tags",
-  "imei_lock",   "radio_off", "standby", "label",    "release",
+  "insert_boot", "identify",  "attach",    "register", "selftest", "group",
+  "tags",        "imei_lock", "radio_off", "standby",  "label",    "release",
 };
 
 #define RESTART_MS 1000
@@ -78,8 +78,9 @@ check_completed (Group *g, const LineUnit *u, const char *point, const char *how
   JsonObject *o = json_node_get_object (rec);
   JsonObject *state = line_state (g->line, &keep);
   JsonObject *sim = line_state_sim (state, u->imsi);
-  const char *always[] = { "scan", "insert_boot", "identify",  "attach",  "register", "selftest",
-                           "tags", "imei_lock",   "radio_off", "standby", "label",    "release" };
+  const char *always[]
+      = { "scan", "insert_boot", "identify",  "attach",  "register", "selftest", "group",
+          "tags", "imei_lock",   "radio_off", "standby", "label",    "release" };
 
   g_string_append_printf (g->log,
                           "%s: %s %s, then %s; tags %" G_GINT64_FORMAT ", lock %" G_GINT64_FORMAT

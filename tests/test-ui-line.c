@@ -257,7 +257,7 @@ test_provision_and_scan (void)
     g_assert_true (g_ptr_array_find_with_equal_func (
         line->device_ids, tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), g_str_equal,
         NULL));
-    g_assert_cmpuint (station_slot_get_step_index (slot), ==, 12);
+    g_assert_cmpuint (station_slot_get_step_index (slot), ==, 13);
     g_assert_cmpfloat_with_epsilon (
         gtk_progress_bar_get_fraction (tui_child (card, STATION_TYPE_SLOT_CARD, "progress")), 1.0,
         1e-9);
@@ -316,7 +316,7 @@ test_provision_and_scan (void)
   {
     g_autoptr (GList) steps
         = gtk_container_get_children (tui_child (view, STATION_TYPE_RECORD_VIEW, "steps_list"));
-    g_assert_cmpuint (g_list_length (steps), ==, 12);
+    g_assert_cmpuint (g_list_length (steps), ==, 13);
   }
   g_assert_null (station_record_view_get_warning (view));
   g_assert_true (g_str_has_suffix (tui_label (ui.window, STATION_TYPE_WINDOW, "last_scan_label"),

@@ -77,7 +77,7 @@ has_class (GtkWidget *widget, const char *name)
   return gtk_style_context_has_class (gtk_widget_get_style_context (widget), name);
 }
 
-/* A slot tile follows its slot: device, step of 12, colour by state, a
+/* A slot tile follows its slot: device, step of 13, colour by state, a
  * large PASS / FAIL word with one line saying what to do, the failure in
  * words first and its code second; a FAIL stays on the tile when the
  * feeder loads the next unit, until it is acknowledged. */
@@ -90,7 +90,7 @@ test_slot_card (void)
   GtkProgressBar *progress;
 
   station_line_step_names (&steps);
-  g_assert_cmpuint (steps, ==, 12);
+  g_assert_cmpuint (steps, ==, 13); /* scan ... release, group included */
   slot = station_slot_new (3, steps);
   card = g_object_ref_sink (station_slot_card_new (slot));
   led = tui_child (card, STATION_TYPE_SLOT_CARD, "led");
@@ -108,9 +108,9 @@ test_slot_card (void)
   station_slot_step (slot, "attach", 4);
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==, "TRK-000123");
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "step_label"), ==,
-                   "Attach to network (step 4 of 12)");
+                   "Attach to network (step 4 of 13)");
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "verdict_label"), ==, "WORKING");
-  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (progress), 4.0 / 12, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (progress), 4.0 / 13, 1e-9);
   g_assert_true (has_class (led, "busy"));
   g_assert_true (has_class (card, "busy"));
   g_assert_false (has_class (card, "idle"));
@@ -137,7 +137,7 @@ test_slot_card (void)
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "device_label"), ==, "TRK-000123");
   g_assert_true (gtk_widget_get_visible (failure));
   g_assert_cmpstr (tui_label (card, STATION_TYPE_SLOT_CARD, "step_label"), ==,
-                   "Next unit TRK-000124: Identify modem and SIM (step 3 of 12)");
+                   "Next unit TRK-000124: Identify modem and SIM (step 3 of 13)");
   /* even when the next unit passes */
   station_slot_unit_finished (slot, NULL, TRUE, NULL, NULL);
   g_assert_true (has_class (card, "fail"));

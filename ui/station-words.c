@@ -38,6 +38,7 @@ static const Word steps[] = {
   { "attach", N_ ("Attach to network") },
   { "register", N_ ("Beam registration") },
   { "selftest", N_ ("Self-test") },
+  { "group", N_ ("SIM group") },
   { "tags", N_ ("SIM tags") },
   { "imei_lock", N_ ("IMEI lock") },
   { "radio_off", N_ ("Radio off") },

@@ -10,6 +10,7 @@ extern const StationCliCommand station_cli_lookup_command;
 extern const StationCliCommand station_cli_provision_command;
 extern const StationCliCommand station_cli_report_command;
 extern const StationCliCommand station_cli_fleet_command;
+extern const StationCliCommand station_cli_usage_command;
 extern const StationCliCommand station_cli_registry_command;
 extern const StationCliCommand station_cli_probe_command;
 extern const StationCliCommand station_cli_label_command;

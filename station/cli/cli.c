@@ -20,6 +20,7 @@ static const StationCliCommand *const commands[] = {
   &station_cli_lookup_command,    /* a scanned code's unit */
   &station_cli_report_command,    /* batch report for stock intake */
   &station_cli_fleet_command,     /* stock and fleet view */
+  &station_cli_usage_command,     /* daily Air usage of a batch (cmd-usage.c) */
   &station_cli_label_command,     /* render or print one label */
   &station_cli_registry_command,  /* Beam registration receiver */
   &station_cli_help_command,

@@ -169,6 +169,8 @@ import_run (StationCli *cli, int argc, char **argv, GError **error)
   return STATION_EXIT_OK;
 }
 
+int station_cli_cloud_setup_run (StationCli *cli, int argc, char **argv, GError **error);
+
 static int
 batch_run (StationCli *cli, int argc, char **argv, GError **error)
 {
@@ -179,14 +181,20 @@ batch_run (StationCli *cli, int argc, char **argv, GError **error)
     memmove (argv + i, argv + i + 1, (gsize)(argc - i) * sizeof (char *));
     return import_run (cli, argc - 1, argv, error);
   }
+  if (i > 0 && strcmp (argv[i], "cloud-setup") == 0) { /* cmd-cloud-setup.c */
+    memmove (argv + i, argv + i + 1, (gsize)(argc - i) * sizeof (char *));
+    return station_cli_cloud_setup_run (cli, argc - 1, argv, error);
+  }
   g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
-               "expected 'batch import --batch ID (--order-id OID | --csv FILE)'");
+               "expected 'batch import --batch ID (--order-id OID | --csv FILE)' or 'batch "
+               "cloud-setup --batch ID [--recipe FILE]'");
   return -1;
 }
 
 const StationCliCommand station_cli_batch_command = {
   .name = "batch",
-  .synopsis = "import --batch ID (--order-id OID | --csv FILE)",
+  .synopsis = "import --batch ID (--order-id OID | --csv FILE) | cloud-setup --batch ID "
+              "[--recipe FILE]",
   .summary = "create a batch and the SIMs it expects; prints a JSON summary",
   .run = batch_run,
 };

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "station/cli/cli-commands.h"
+#include "station/registry/registry-events.h"
 #include "station/registry/registry.h"
 #include "station/store/store.h"
 
@@ -33,6 +34,7 @@ static int
 registry_run (StationCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *listen = NULL, *psk_file = NULL, *host = NULL, *token = NULL;
+  g_autofree char *events_secret_file = NULL;
   g_autofree char *url = NULL;
   gint64 max_body = 0, max_connections = 0, request_timeout_ms = 0;
   const GOptionEntry entries[]
@@ -40,7 +42,12 @@ registry_run (StationCli *cli, int argc, char **argv, GError **error)
             "address to listen on, e.g. 127.0.0.1:8888 ([registry] listen)", "HOST:PORT" },
           { "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &psk_file,
             "file holding the Beam pre-shared key, mode 0600 ([registry] psk_file)", "FILE" },
+          { "events-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &events_secret_file,
+            "serve POST /events (SORACOM event handlers) checking this secret, mode 0600 "
+            "([registry] events_secret_file)",
+            "FILE" },
           { NULL } };
+  g_autoptr (GBytes) events_secret = NULL;
   g_autoptr (GBytes) psk = NULL;
   g_autoptr (Store) store = NULL;
   g_autoptr (RegistryServer) server = NULL;
@@ -82,12 +89,21 @@ registry_run (StationCli *cli, int argc, char **argv, GError **error)
   psk = registry_psk_load (psk_file, error);
   if (psk == NULL)
     return -1;
+  if (events_secret_file == NULL)
+    events_secret_file
+        = station_config_get_string (cli->config, "registry", "events_secret_file", NULL);
+  if (events_secret_file != NULL) {
+    events_secret = registry_events_secret_load (events_secret_file, error);
+    if (events_secret == NULL)
+      return -1;
+  }
   store = store_open_from_config (cli->config, STORE_OPEN_DEFAULT, error);
   if (store == NULL)
     return -1;
 
   token = station_config_get_string (cli->config, "registry", "token", NULL);
   opts.psk = psk;
+  opts.events_secret = events_secret;
   opts.token = token;
   opts.max_body = max_body > 0 ? (gsize)max_body : 0;
   opts.max_connections = (guint)max_connections;
@@ -98,8 +114,9 @@ registry_run (StationCli *cli, int argc, char **argv, GError **error)
     return -1;
 
   url = registry_server_get_url (server);
-  fprintf (stdout, "registry listening on %s (store %s, GET /registrations %s)\n", url,
-           store_get_path (store), token ? "enabled" : "disabled");
+  fprintf (stdout, "registry listening on %s (store %s, GET /registrations %s, POST /events %s)\n",
+           url, store_get_path (store), token ? "enabled" : "disabled",
+           events_secret ? "enabled" : "disabled");
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -117,7 +134,7 @@ registry_run (StationCli *cli, int argc, char **argv, GError **error)
 
 const StationCliCommand station_cli_registry_command = {
   .name = "registry",
-  .synopsis = "--listen HOST:PORT --psk-file FILE",
+  .synopsis = "--listen HOST:PORT --psk-file FILE [--events-secret-file FILE]",
   .summary = "run the Beam registration receiver in the foreground (CONTRACT section 4)",
   .run = registry_run,
 };

@@ -7,6 +7,7 @@
 
 #include "drivers/printer/printer.h"
 #include "labels/label.h"
+#include "station/cloud-setup.h"
 #include "station/cloud/cloud-error.h"
 
 G_DEFINE_QUARK (station_preflight_error_quark, station_preflight_error)
@@ -123,6 +124,20 @@ check_credentials (StationLine *line, GCancellable *cancellable, GError **error)
   return fail (error, local, what);
 }
 
+/* the batch's SIM group, when it has one, exists: else every unit would
+ * stop at the group step (no mutating call is made before it, but the run
+ * would only cycle units through an API error) */
+static gboolean
+check_group (StationLine *line, GCancellable *cancellable, GError **error)
+{
+  GError *local = NULL;
+
+  if (cloud_setup_check_group (line->store, line->cloud, line->recipe, line->batch_id, cancellable,
+                               &local))
+    return TRUE;
+  return fail (error, local, "the batch's SIM group");
+}
+
 gboolean
 station_preflight_run (StationLine *line, GCancellable *cancellable, GError **error)
 {
@@ -136,5 +151,5 @@ station_preflight_run (StationLine *line, GCancellable *cancellable, GError **er
     return FALSE;
   if (line->registry != NULL && !check_receiver (line, cancellable, error))
     return FALSE;
-  return check_credentials (line, cancellable, error);
+  return check_credentials (line, cancellable, error) && check_group (line, cancellable, error);
 }

@@ -59,7 +59,7 @@ recipe_free (Recipe *recipe)
   g_free (recipe->sha256);
   g_clear_pointer (&recipe->tag_names, g_ptr_array_unref);
   g_clear_pointer (&recipe->tag_templates, g_ptr_array_unref);
-  g_free (recipe->group_id);
+  recipe_cloud_clear (recipe);
   g_free (recipe->label_template);
   g_free (recipe);
 }
@@ -266,9 +266,8 @@ recipe_load_data (const char *data, gsize len, const char *origin, GError **erro
       g_ptr_array_add (r->tag_templates, g_steal_pointer (&tmpl));
     }
   }
-  r->group_id = g_key_file_get_string (kf, "cloud", "group_id", NULL);
-  if (r->group_id != NULL && *g_strstrip (r->group_id) == '\0')
-    g_clear_pointer (&r->group_id, g_free);
+  if (!recipe_cloud_parse (kf, origin, r, error))
+    return NULL;
   r->label_template = g_key_file_get_string (kf, "label", "template", NULL);
   if (r->label_template == NULL)
     r->label_template = g_strdup ("50x30");

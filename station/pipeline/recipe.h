@@ -49,8 +49,17 @@ typedef struct {
   GPtrArray *tag_names;
   GPtrArray *tag_templates;
 
-  /* [cloud] */
-  char *group_id; /* NULL: leave the group alone */
+  /* [cloud] (recipe-cloud.c; README.md "Recipes", "Cloud setup") */
+  char *group_id;             /* NULL: the group batch cloud-setup recorded, else none */
+  char *group_name;           /* template, only ${batch}; NULL: no group by name */
+  GPtrArray *group_tag_names; /* group_tag.<name> = value, in file order */
+  GPtrArray *group_tag_values;
+  char *vpg_id;             /* SoracomAir vpgId of the group; NULL: left alone */
+  int gate;                 /* -1 not given, 0 close, 1 open (the VPG's Gate) */
+  guint daily_limit_mib;    /* SubscriberDailyTrafficRule limit; 0: no such handler */
+  char *over_limit_action;  /* a speed class (ChangeSpeedClassAction) or "suspend" */
+  char *events_url;         /* the receiver as SORACOM reaches it; NULL: no web requests */
+  char *events_secret_file; /* 0600 file holding the receiver's secret header value */
 
   /* [label] */
   char *label_template;
@@ -72,6 +81,16 @@ char *recipe_expand (const char *tmpl, GHashTable *fields, GError **error);
 /* recipe_field_known: TRUE for the fields a recipe may use: device_id, batch,
  * station, imei, imsi, iccid, recipe_name, recipe_version, provisioned_at. */
 gboolean recipe_field_known (const char *name);
+
+/* recipe_cloud_parse: reads the [cloud] group of @kf into @r, refusing
+ * unknown keys and bad values (RECIPE_ERROR naming the key); used by
+ * recipe_load_data().  recipe_cloud_clear: frees those fields. */
+gboolean recipe_cloud_parse (GKeyFile *kf, const char *origin, Recipe *r, GError **error);
+void recipe_cloud_clear (Recipe *r);
+
+/* recipe_cloud_group_name: the [cloud] group_name for @batch_id (${batch}
+ * expanded), or NULL when the recipe names none.  Free with g_free(). */
+char *recipe_cloud_group_name (const Recipe *r, const char *batch_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recipe, recipe_free)
 

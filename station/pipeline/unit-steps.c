@@ -69,9 +69,10 @@ read_sim (Unit *u)
   return check_status (u);
 }
 
-/* ensure_sim: u->sub as known in this run, read when not yet. */
-static Outcome
-ensure_sim (Unit *u)
+/* unit_ensure_sim: u->sub as known in this run, read (with the status
+ * and plan guards) when not yet. */
+Outcome
+unit_ensure_sim (Unit *u)
 {
   return u->sub != NULL ? STEP_OK : read_sim (u);
 }
@@ -458,7 +459,7 @@ step_tags (Unit *u)
   gsize n = 0;
   Outcome out;
 
-  if ((out = ensure_sim (u)) != STEP_OK)
+  if ((out = unit_ensure_sim (u)) != STEP_OK)
     return out;
   for (guint i = 0; i < r->tag_names->len; i++) {
     const char *name = g_ptr_array_index (r->tag_names, i);
@@ -504,7 +505,7 @@ step_imei_lock (Unit *u)
   CloudSubscriber *sub;
   Outcome out;
 
-  if ((out = ensure_sim (u)) != STEP_OK)
+  if ((out = unit_ensure_sim (u)) != STEP_OK)
     return out;
   if (g_strcmp0 (u->sub->imei_lock, u->imei) == 0) {
     set_detail (u, "already locked to IMEI %s", u->imei);
@@ -579,7 +580,7 @@ step_standby (Unit *u)
   GError *error = NULL;
   Outcome out;
 
-  if ((out = ensure_sim (u)) != STEP_OK)
+  if ((out = unit_ensure_sim (u)) != STEP_OK)
     return out;
   /* compensation: a SIM parked without its lock could be taken by any device */
   if ((RECIPE (u)->steps & RECIPE_STEP_IMEI_LOCK) && g_strcmp0 (u->sub->imei_lock, u->imei) != 0)
@@ -711,6 +712,7 @@ const StepDef unit_steps[] = {
   { "attach", step_attach, 0, NEEDS_DEVICE | NEEDS_ATTACH_STEP, FALSE },
   { "register", step_register, RECIPE_STEP_REGISTER, NEEDS_DEVICE | NEEDS_ATTACH, FALSE },
   { "selftest", step_selftest, RECIPE_STEP_SELFTEST, NEEDS_DEVICE | NEEDS_ATTACH, FALSE },
+  { "group", unit_step_group, 0, 0, FALSE }, /* unit-group.c */
   { "tags", step_tags, RECIPE_STEP_TAGS, 0, FALSE },
   { "imei_lock", step_imei_lock, RECIPE_STEP_IMEI_LOCK, 0, FALSE },
   { "radio_off", step_radio_off, RECIPE_STEP_RADIO_OFF, NEEDS_DEVICE | NEEDS_RADIO_OFF, FALSE },

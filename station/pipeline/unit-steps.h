@@ -51,6 +51,15 @@ typedef struct {
   gboolean journal_after; /* journaled once it ran: it creates the unit (scan) */
 } StepDef;
 
+/* unit_step_group: the group step (unit-group.c). */
+Outcome unit_step_group (Unit *u);
+
+/* unit_ensure_sim: the unit's Subscriber (u->sub), read once per run, and
+ * the guards every step that changes the SIM needs first: a terminated or
+ * suspended SIM, or one whose plan cannot reach the recipe's standby,
+ * fails the unit before any change. */
+Outcome unit_ensure_sim (Unit *u);
+
 extern const StepDef unit_steps[];
 extern const guint unit_steps_count;
 

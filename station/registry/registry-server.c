@@ -8,11 +8,13 @@
 
 #include "drivers/identity.h"
 #include "station/registry/registry-listener.h"
+#include "station/registry/registry-events.h"
 #include "station/registry/registry.h"
 
 struct _RegistryServer {
   Store *store;
   GBytes *psk;
+  GBytes *events_secret;
   char *token;
   gsize max_body;
   gint64 max_skew_ms;
@@ -247,6 +249,29 @@ handle_register (RegistryServer *s, SoupServerMessage *msg, const char *path)
   registry_verdict_clear (&v);
 }
 
+/* POST /events: SORACOM event-handler web requests (registry-events.h). */
+static void
+handle_events (RegistryServer *s, SoupServerMessage *msg, GHashTable *query)
+{
+  RegistryEventRequest req = {
+    .method = soup_server_message_get_method (msg),
+    .secret = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                            REGISTRY_EVENTS_SECRET_HEADER),
+    .event = query ? g_hash_table_lookup (query, "event") : NULL,
+    .imsi = query ? g_hash_table_lookup (query, "imsi") : NULL,
+    .imei = query ? g_hash_table_lookup (query, "imei") : NULL,
+    .remote = soup_server_message_get_remote_host (msg),
+  };
+  const char *reason = "events receiver not configured (no events secret)";
+  guint status = 404;
+
+  if (s->events_secret != NULL)
+    status = registry_events_handle (s->store, s->events_secret, &req, store_now_ms (), &reason);
+  /* only a well-formed IMSI reaches the log */
+  respond (s, msg, status, reason,
+           req.imsi && identity_imsi_check (req.imsi, NULL) ? req.imsi : NULL);
+}
+
 typedef void (*RouteFunc) (RegistryServer *s, SoupServerMessage *msg, const char *path);
 
 /* The paths the receiver serves, tried in order: a path matches by its
@@ -270,6 +295,12 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   RegistryServer *s = data;
   const char *method = soup_server_message_get_method (msg);
 
+  /* SORACOM event-handler web requests: registry-events.c checks the
+   * method with the secret */
+  if (strcmp (path, REGISTRY_EVENTS_PATH) == 0) {
+    handle_events (s, msg, query);
+    return;
+  }
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++) {
     g_autofree char *why = NULL;
 
@@ -387,6 +418,7 @@ registry_server_new (Store *store, const RegistryOptions *options)
   g_return_val_if_fail (options != NULL && options->psk != NULL, NULL);
   s->store = store;
   s->psk = g_bytes_ref (options->psk);
+  s->events_secret = options->events_secret ? g_bytes_ref (options->events_secret) : NULL;
   s->token = options->token && *options->token ? g_strdup (options->token) : NULL;
   s->max_body = options->max_body ? options->max_body : REGISTRY_MAX_BODY;
   s->max_skew_ms = options->max_skew_ms ? options->max_skew_ms : REGISTRY_MAX_SKEW_MS;
@@ -472,6 +504,7 @@ registry_server_free (RegistryServer *s)
     return;
   registry_server_stop (s);
   g_bytes_unref (s->psk);
+  g_clear_pointer (&s->events_secret, g_bytes_unref);
   g_free (s->token);
   g_clear_error (&s->start_error);
   g_mutex_clear (&s->lock);

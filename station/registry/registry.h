@@ -101,6 +101,7 @@ typedef struct {
   gint64 max_skew_ms;       /* 0: REGISTRY_MAX_SKEW_MS */
   guint max_connections;    /* 0: half of RLIMIT_NOFILE, at most REGISTRY_MAX_CONNECTIONS */
   guint request_timeout_ms; /* 0: REGISTRY_REQUEST_TIMEOUT_MS */
+  GBytes *events_secret;    /* POST /events (registry-events.h); NULL: answered 404 */
   RegistryLogFunc log;      /* NULL: g_message() */
   gpointer log_data;
 } RegistryOptions;

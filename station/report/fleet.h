@@ -29,6 +29,11 @@ typedef struct {
   gint64 last_seen_ms; /* sessionStatus.lastUpdatedAt, else lastModifiedAt; 0 unknown */
   double days_silent;  /* since last_seen_ms (0 when online) */
   FleetCategory category;
+  char *speed_class;          /* speedClass now (a daily-limit action may have slowed it) */
+  gint64 first_use_ms;        /* first use in the field; 0 not seen yet */
+  const char *first_use_from; /* "event" (first-traffic handler), "subscriber" or NULL */
+  gint64 daily_limit_ms;      /* last daily-limit event; 0 none */
+  gint64 imei_mismatch_ms;    /* last IMEI-mismatch event (SIM in another device); 0 none */
 } FleetRow;
 
 typedef struct {
@@ -38,10 +43,17 @@ typedef struct {
   gint64 generated_at;
 } Fleet;
 
-/* fleet_collect: the passed units of @store joined with every page of
- * GET /subscribers.  NULL with a store or cloud error. */
-Fleet *fleet_collect (Store *store, CloudClient *cloud, guint stale_days, gint64 now_ms,
-                      GCancellable *cancellable, GError **error);
+/* fleet_collect: the passed units of @store (of batch @batch_id only, when
+ * not NULL) joined with their SIMs read in pages of GET /subscribers (with
+ * @batch_id: filtered by the SIM tag batch=@batch_id that the tags step
+ * writes; never one call per SIM), and with the SIM events the receiver
+ * recorded.  A unit's first use is the first-use event's time, else, the
+ * first time its SIM is seen used (not ready/standby), the subscriber's
+ * last session or modification time, which is then kept in the store
+ * (@store must be writable).  NULL with a store or cloud error
+ * (STORE_ERROR_NOT_FOUND for an unknown batch). */
+Fleet *fleet_collect (Store *store, CloudClient *cloud, const char *batch_id, guint stale_days,
+                      gint64 now_ms, GCancellable *cancellable, GError **error);
 void fleet_free (Fleet *fleet);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fleet, fleet_free)
 

@@ -120,11 +120,38 @@ migrate_0_to_1 (StoreDb *db, GError **error)
   return store_db_exec (db, schema_v1, error);
 }
 
+/* Version 2 (issue 13): the batch's SIM group (batch cloud-setup), a
+ * unit's first use in the field, and the SIM events the event-handler
+ * receiver records (one row per IMSI, kind and UTC day: a repeated delivery
+ * adds nothing).  Version 1 is frozen in tests/data/store/schema-v1.sql. */
+static const char schema_v2[]
+    = "ALTER TABLE batches ADD COLUMN group_id TEXT;\n"
+      "ALTER TABLE units ADD COLUMN first_used_at INTEGER;\n"
+      "CREATE TABLE sim_events (\n"
+      "  id INTEGER PRIMARY KEY,\n"
+      "  imsi TEXT NOT NULL,\n"
+      "  kind TEXT NOT NULL CHECK (kind IN ('first_use', 'daily_limit', 'imei_mismatch')),\n"
+      "  day TEXT NOT NULL,\n"
+      "  at INTEGER NOT NULL,\n"
+      "  imei TEXT,\n"
+      "  remote TEXT,\n"
+      "  received_at INTEGER NOT NULL,\n"
+      "  UNIQUE (imsi, kind, day)\n"
+      ");\n"
+      "CREATE INDEX sim_events_at ON sim_events (at);\n";
+
+static gboolean
+migrate_1_to_2 (StoreDb *db, GError **error)
+{
+  return store_db_exec (db, schema_v2, error);
+}
+
 typedef gboolean (*StoreMigration) (StoreDb *db, GError **error);
 
 /* migrations[v] takes a store from version v to v + 1. */
 static const StoreMigration migrations[] = {
   migrate_0_to_1,
+  migrate_1_to_2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STORE_SCHEMA_VERSION);

@@ -38,7 +38,7 @@ typedef enum {
 } StoreError;
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 #define STORE_DEFAULT_BUSY_TIMEOUT_MS 10000
 
@@ -104,6 +104,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Store, store_close)
 G_END_DECLS
 
 #include "station/store/store-batch.h"
+#include "station/store/store-cloud.h"
 #include "station/store/store-journal.h"
 #include "station/store/store-log.h"
 #include "station/store/store-registration.h"

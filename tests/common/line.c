@@ -612,15 +612,27 @@ line_lookup_maybe (Line *l, const char *code)
 void
 line_registry_start (Line *l)
 {
+  line_registry_start_args (l, NULL);
+}
+
+void
+line_registry_start_args (Line *l, const char *const *extra)
+{
   g_autofree char *cli = tc_build_path ("station/station-cli");
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", l->registry_port);
   g_autofree char *err = g_strdup_printf ("%s/registry.err", l->dir);
   g_autoptr (GSubprocessLauncher) launcher = launcher_new (err);
-  const char *argv[]
-      = { cli, "--db", l->db, "registry", "--listen", listen, "--psk-file", l->psk_path, NULL };
+  const char *base[]
+      = { cli, "--db", l->db, "registry", "--listen", listen, "--psk-file", l->psk_path };
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
 
+  for (gsize i = 0; i < G_N_ELEMENTS (base); i++)
+    g_ptr_array_add (argv, (char *)base[i]);
+  for (gsize i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *)extra[i]);
+  g_ptr_array_add (argv, NULL);
   g_assert_null (l->registry);
-  l->registry = run_spawn (launcher, err, argv);
+  l->registry = run_spawn (launcher, err, (const char *const *)argv->pdata);
   if (!line_run_wait_lines (l->registry, 1, FIRST_LINE_MS)) {
     line_run_dump (l->registry);
     g_error ("station-cli registry did not start");

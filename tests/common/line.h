@@ -75,6 +75,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Line, line_free)
  * target port, sharing the store (several stations on one store); the
  * provision runs then start no receiver of their own. */
 void line_registry_start (Line *line);
+/* line_registry_start_args: the same with @extra arguments (NULL-terminated). */
+void line_registry_start_args (Line *line, const char *const *extra);
 
 /* line_sim_start: writes @manifest_json into the line's directory and
  * starts fixture-sim with @slots slots on it ("register": true makes it
