@@ -345,8 +345,8 @@ recipe_cloud (Line *line, const char *cloud_keys)
   g_assert_true (g_file_set_contents (line->recipe, text, -1, &error));
 }
 
-/* A batch whose group does not exist: the preflight check says so, and a
- * unit run anyway gets no mutating call (api-error, not the unit's fault). */
+/* A batch whose group does not exist: the preflight check says so, the run
+ * is refused before any unit starts, and no SIM gets a mutating call. */
 static void
 test_group_missing (void)
 {
@@ -359,7 +359,7 @@ test_group_missing (void)
   g_autoptr (CloudClient) cloud = NULL;
   g_autoptr (CloudCredentials) creds = cloud_credentials_new (EC_AUTH_KEY_ID, EC_AUTH_KEY);
   CloudClientOptions opts;
-  JsonObject *r, *state;
+  JsonObject *state;
   LineSim *sim;
   LineUnit *u;
 
@@ -382,11 +382,16 @@ test_group_missing (void)
   g_assert_nonnull (strstr (error->message, "cloud-setup"));
   g_clear_error (&error);
 
+  /* the run's preflight refuses it before any unit starts */
   run = line_provision (line, sim, "NOGRP", NULL, NULL);
-  r = line_run_result (run, "NOGRP-1");
-  g_assert_nonnull (r);
-  g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, "error");
-  g_assert_cmpstr (json_object_get_string_member (r, "failure_code"), ==, "api-error");
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_null (line_run_result (run, "NOGRP-1"));
+  {
+    g_autofree char *err = NULL;
+    g_assert_true (g_file_get_contents (run->err_path, &err, NULL, NULL));
+    g_assert_nonnull (strstr (err, "preflight: the batch's SIM group"));
+    g_assert_nonnull (strstr (err, "does not exist"));
+  }
   state = line_state (line, &keep);
   g_assert_cmpint (line_state_calls (state, "setGroup", u->imsi), ==, 0);
   g_assert_cmpint (line_state_calls (state, "putSubscriberTags", u->imsi), ==, 0);
