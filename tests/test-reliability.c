@@ -357,11 +357,63 @@ test_disk_full (void)
   line_sim_stop (sim);
 }
 
+/* The services around the station die mid-batch and come back: the cloud
+ * emulator (SIGKILL, 1.5 s dark, same port and state) and the Beam
+ * registration receiver (`station-cli registry`, SIGKILL, 0.5 s dark).
+ * The run rides through: every unit passes, each mutation done once. */
+static void
+test_restarts (void)
+{
+  g_autoptr (Line) line = line_new ();
+  g_autofree char *m = manifest (12);
+  g_autoptr (LineRun) run = NULL;
+  g_autoptr (JsonNode) keep = NULL;
+  JsonObject *state;
+  LineSim *sim;
+  guint passed = 0;
+
+  line_registry_start (line);
+  sim = line_sim_start (line, m, SLOTS);
+  line_import (line, BATCH, sim);
+  run = line_provision_start (line, sim, BATCH, NULL, NULL);
+
+  /* moments of the batch, not waits for an event: units are mid-pipeline */
+  g_usleep (2000 * 1000);
+  line_emulator_restart (line, 1500);
+  g_usleep (1500 * 1000);
+  line_registry_restart (line, 500);
+
+  line_run_wait (run, FINAL_TIMEOUT_MS);
+  if (run->status != 0 && run->status != 1 && run->status != 3)
+    line_run_dump (run);
+  {
+    g_autoptr (JsonObject) sum = line_run_summary (run);
+    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), sum);
+    g_autofree char *text = json_to_string (node, FALSE);
+    g_test_message ("run through the restarts: exit %d, %s", run->status, text);
+  }
+  /* units left in error resume with the next run */
+  for (guint r = 0; r < FINAL_RUNS; r++) {
+    g_autoptr (LineRun) again = line_provision_start (line, sim, BATCH, NULL, NULL);
+    g_autoptr (GPtrArray) results = NULL;
+    line_run_wait (again, FINAL_TIMEOUT_MS);
+    results = line_run_results (again);
+    if (results->len == 0)
+      break;
+  }
+  state = line_state (line, &keep);
+  for (guint i = 0; i < sim->units->len; i++)
+    check_unit (line, state, sim->units->pdata[i], &passed);
+  check_integrity (line);
+  line_sim_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
   tc_init (&argc, &argv);
   g_test_add_func ("/reliability/random-kills", test_random_kills);
   g_test_add_func ("/reliability/disk-full", test_disk_full);
+  g_test_add_func ("/reliability/restarts", test_restarts);
   return g_test_run ();
 }

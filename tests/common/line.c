@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 #include "tests/common/test-common.h"
 
@@ -230,6 +231,39 @@ line_new (void)
   }
   l->api_url = g_strconcat (l->emu->base, "/v1", NULL);
   return l;
+}
+
+void
+line_emulator_restart (Line *l, guint down_ms)
+{
+  g_autofree char *state = g_build_filename (l->dir, "cloud.json", NULL);
+  g_autofree char *target = g_strdup_printf ("http://127.0.0.1:%u", l->registry_port);
+  const char *port = strrchr (l->emu->base, ':') + 1;
+  g_autofree char *port_copy = g_strdup (port);
+  int status;
+
+  /* killed without warning: only what it saved before answering survives */
+  kill (l->emu->pid, SIGKILL);
+  waitpid (l->emu->pid, &status, 0);
+  l->emu->pid = 0;
+  ec_stop (l->emu);
+  g_usleep ((gulong)down_ms * 1000);
+  {
+    const char *args[] = { "--port", port_copy,    "--state",   state, "--beam-target",
+                           target,   "--beam-psk", l->psk_path, NULL };
+    l->emu = ec_start (args);
+  }
+}
+
+void
+line_registry_restart (Line *l, guint down_ms)
+{
+  g_assert_nonnull (l->registry);
+  g_subprocess_send_signal (l->registry->proc, SIGKILL);
+  line_run_wait (l->registry, 20000);
+  g_clear_pointer (&l->registry, line_run_free);
+  g_usleep ((gulong)down_ms * 1000);
+  line_registry_start (l);
 }
 
 void

@@ -69,6 +69,14 @@ typedef struct {
  * process it started. */
 Line *line_new (void);
 void line_free (Line *line);
+
+/* line_emulator_restart: SIGKILL the emulator, leave the port dark for
+ * @down_ms, start it again on the same port and state file. */
+void line_emulator_restart (Line *line, guint down_ms);
+
+/* line_registry_restart: SIGKILL the line's `station-cli registry`, leave
+ * its port dark for @down_ms, start it again (line_registry_start). */
+void line_registry_restart (Line *line, guint down_ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Line, line_free)
 
 /* line_registry_start: runs `station-cli registry` on the line's Beam
