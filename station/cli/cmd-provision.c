@@ -20,6 +20,7 @@
 #include "station/cli/cli-commands.h"
 #include "station/cloud/cloud-client.h"
 #include "station/pipeline/engine.h"
+#include "station/pipeline/failure-codes.h"
 #include "station/pipeline/line.h"
 #include "station/registry/registry.h"
 #include "station/store/store.h"
@@ -115,22 +116,6 @@ static const FixtureOperator terminal_operator = {
 
 /* ---- output ----------------------------------------------------------------- */
 
-static guint
-exit_class_for (const char *code)
-{
-  if (code == NULL)
-    return STATION_EXIT_CHECK;
-  if (strcmp (code, "api-error") == 0 || strcmp (code, "readback-mismatch") == 0)
-    return STATION_EXIT_CLOUD;
-  if (strcmp (code, "store-error") == 0)
-    return STATION_EXIT_STORE;
-  if (strcmp (code, "cancelled") == 0)
-    return STATION_EXIT_CHECK;
-  if (strcmp (code, "label-error") == 0) /* the recipe's template: configuration */
-    return STATION_EXIT_USAGE;
-  return STATION_EXIT_DEVICE;
-}
-
 static void
 json_string_or_null (JsonBuilder *b, const char *name, const char *value)
 {
@@ -169,7 +154,7 @@ on_event (const EngineEvent *ev, gpointer data)
     node = json_builder_get_root (b);
     station_cli_print_json (node);
     if (ev->result == ENGINE_RESULT_ERROR)
-      run->exit_class = MAX (run->exit_class, exit_class_for (ev->failure_code));
+      run->exit_class = MAX (run->exit_class, (guint)failure_code_exit_class (ev->failure_code));
     if (run->progress)
       fprintf (stderr, "slot %-2u %-20s %s%s%s%s  (%.1f s)\n", ev->slot,
                ev->device_id ? ev->device_id : "?",
