@@ -11,7 +11,8 @@ struct _Engine {
   EngineOptions opts;
   char *batch_id;
   char *station;
-  GMainContext *context; /* where events are delivered */
+  GMainContext *context; /* engine_run()'s loop (its thread-default context) */
+  GMainContext *target;  /* where events are delivered: opts.context or context */
   GCancellable *cancellable;
 
   GMutex lock;           /* guards the fields below */
@@ -27,7 +28,8 @@ struct _Engine {
  * every slot stops after its current step and leaves its unit in place. */
 void engine_line_down (Engine *e, const char *why);
 
-/* engine_emit: queues @event (copied) for the caller's main context. */
+/* engine_emit: counts a finished unit in the summary and queues @event
+ * (copied) for EngineOptions.context. */
 void engine_emit (Engine *engine, const EngineEvent *event);
 
 /* engine_note_api_call: counts an API call for the summary. */
