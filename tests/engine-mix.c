@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "station/pipeline/failure-codes.h"
 #include "tests/common/line.h"
 #include "tests/common/test-common.h"
 
@@ -27,25 +28,26 @@ typedef struct {
   SimExpect sim;
 } Kind;
 
-/* README.md "Failure codes": what each simulated fault must end as. */
+/* What each simulated fault must end as: the code of the pipeline's table
+ * (station/pipeline/failure-codes.h), whose kind the result must be. */
 static const Kind kinds[] = {
   { NULL, "OK", "passed", NULL, "passed", SIM_PARKED },
   /* first fault: the unit before it is always a good one, whose IMEI it
    * copies */
-  { "dup-imei", "DUPIMEI", "failed", "duplicate-imei", "failed", SIM_UNTOUCHED },
-  { "nosim", "NOSIM", "failed", "sim-missing", "failed", SIM_ABSENT },
-  { "sim-pin", "PIN", "failed", "sim-pin", "failed", SIM_UNTOUCHED },
-  { "unknown-imsi", "UNK", "failed", "imsi-not-in-batch", "failed", SIM_ABSENT },
-  { "silent", "SILENT", "failed", "modem-silent", "failed", SIM_UNTOUCHED },
+  { "dup-imei", "DUPIMEI", "failed", FAIL_DUPLICATE_IMEI, "failed", SIM_UNTOUCHED },
+  { "nosim", "NOSIM", "failed", FAIL_SIM_MISSING, "failed", SIM_ABSENT },
+  { "sim-pin", "PIN", "failed", FAIL_SIM_PIN, "failed", SIM_UNTOUCHED },
+  { "unknown-imsi", "UNK", "failed", FAIL_IMSI_NOT_IN_BATCH, "failed", SIM_ABSENT },
+  { "silent", "SILENT", "failed", FAIL_MODEM_SILENT, "failed", SIM_UNTOUCHED },
   { "garbage", "GARBAGE", "passed", NULL, "passed", SIM_PARKED },
-  { "attach-timeout", "NOATT", "failed", "attach-timeout", "failed", SIM_UNTOUCHED },
-  { "no-register", "NOREG", "failed", "register-timeout", "failed", SIM_UNTOUCHED },
-  { "wrong-id", "WRONGID", "failed", "register-wrong-device-id", "failed", SIM_UNTOUCHED },
-  { "selftest-fail@gps", "STFAIL", "failed", "selftest-failed", "failed", SIM_UNTOUCHED },
+  { "attach-timeout", "NOATT", "failed", FAIL_ATTACH_TIMEOUT, "failed", SIM_UNTOUCHED },
+  { "no-register", "NOREG", "failed", FAIL_REGISTER_TIMEOUT, "failed", SIM_UNTOUCHED },
+  { "wrong-id", "WRONGID", "failed", FAIL_REGISTER_DEVICE_ID, "failed", SIM_UNTOUCHED },
+  { "selftest-fail@gps", "STFAIL", "failed", FAIL_SELFTEST, "failed", SIM_UNTOUCHED },
   /* the firmware turns the radio back on 100 ms (2000 / --speed) after CFUN=0 */
-  { "radio-off-ignored@2000", "RADIO", "failed", "radio-off-ignored", "failed", SIM_LOCKED },
-  { "cable-pull@6", "CABLE", "error", "port-lost", "error", SIM_UNTOUCHED },
-  { "removed@6", "REMOVED", "error", "unit-removed", "error", SIM_UNTOUCHED },
+  { "radio-off-ignored@2000", "RADIO", "failed", FAIL_RADIO_OFF_IGNORED, "failed", SIM_LOCKED },
+  { "cable-pull@6", "CABLE", "error", ERR_PORT_LOST, "error", SIM_UNTOUCHED },
+  { "removed@6", "REMOVED", "error", ERR_REMOVED, "error", SIM_UNTOUCHED },
 };
 
 /* The manifest: the first @slots units good (loaded at start), then the
@@ -212,6 +214,8 @@ engine_mix_run (guint units, guint slots)
     g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, k->result);
     g_assert_cmpstr (json_object_get_string_member_with_default (r, "failure_code", NULL), ==,
                      k->code);
+    if (k->code != NULL) /* the unit's fault "failed", the station's "error" */
+      g_assert_cmpstr (failure_kind_name (failure_code_find (k->code)->kind), ==, k->result);
     check_sim (state, u, k);
     check_record (line, u, k);
     if (strcmp (k->result, "passed") == 0) {

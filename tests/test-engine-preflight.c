@@ -11,6 +11,7 @@
 #include "drivers/fixture/fixture.h"
 #include "station/cloud/cloud-client.h"
 #include "station/pipeline/engine.h"
+#include "station/pipeline/failure-codes.h"
 #include "station/pipeline/recipe.h"
 #include "station/store/store.h"
 #include "tests/common/line.h"
@@ -430,6 +431,155 @@ test_cancel_before_scan (void)
   cloud_client_free (cloud);
 }
 
+/* ---- events delivered in the caller's chosen context -------------------- */
+
+typedef struct {
+  guint inserted;
+  GThread *owner;    /* the thread that iterates the target context */
+  GPtrArray *events; /* EngineEvent *, kept with engine_event_copy () */
+  gboolean wrong_thread;
+  gboolean run_done; /* set by the run's thread, read in this one */
+  GMainContext *target;
+  Engine *engine;
+  EngineSummary sum;
+  gboolean ran;
+} Target;
+
+/* One unit whose label reads as no device ID (the engine fails it before
+ * any step), then no more units. */
+static char *
+insert_bad_id (gpointer data, guint slot, guint timeout_ms, GCancellable *cancellable,
+               GError **error)
+{
+  Target *t = data;
+
+  if (t->inserted++ > 0) {
+    g_set_error (error, FIXTURE_ERROR, FIXTURE_ERROR_NO_MORE_UNITS, "no more units");
+    return NULL;
+  }
+  return g_strdup ("not a device id!");
+}
+
+static void
+on_target_event (const EngineEvent *ev, gpointer data)
+{
+  Target *t = data;
+
+  if (g_thread_self () != t->owner)
+    t->wrong_thread = TRUE;
+  g_ptr_array_add (t->events, engine_event_copy (ev));
+}
+
+static gpointer
+run_in_thread (gpointer data)
+{
+  Target *t = data;
+  g_autoptr (GMainContext) own = g_main_context_new ();
+
+  g_main_context_push_thread_default (own);
+  t->ran = engine_run (t->engine, NULL, &t->sum, NULL);
+  g_main_context_pop_thread_default (own);
+  g_atomic_int_set (&t->run_done, TRUE);
+  g_main_context_wakeup (t->target);
+  return NULL;
+}
+
+static gboolean
+give_up (gpointer data)
+{
+  g_error ("the engine's events did not arrive in 30 s");
+  return G_SOURCE_REMOVE;
+}
+
+/* With EngineOptions.context, the handler runs in that context's thread
+ * (not engine_run's), in order; its copies outlive the engine; the
+ * summary counts the unit though no event reached engine_run's context;
+ * and a finished unit carries the batch's counts when asked. */
+static void
+test_events_target_context (void)
+{
+  static const FixtureOperator op = { .insert = insert_bad_id, .remove = remove_unit };
+  g_autofree char *dir = tc_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "station.db", NULL);
+  g_autofree char *recipe_path = tc_data_path ("recipes", "no-standby.ini", NULL);
+  g_autoptr (GPtrArray) sims = g_ptr_array_new_with_free_func ((GDestroyNotify)store_sim_free);
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify)engine_event_free);
+  g_autoptr (GMainContext) target = g_main_context_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Store) store = NULL;
+  g_autoptr (StoreBatch) batch = store_batch_new ("EVT", "csv");
+  g_autoptr (Recipe) recipe = NULL;
+  g_autoptr (Fixture) fixture = NULL;
+  g_autoptr (GSource) timeout = g_timeout_source_new_seconds (30);
+  CloudClient *cloud = NULL;
+  CloudClientOptions copts;
+  Target t = { .owner = g_thread_self (), .events = events, .target = target };
+  FixtureOpenOptions fopts = { .operator= & op, .operator_data = &t };
+  EngineOptions eopts = { 0 };
+  GThread *thread;
+  const EngineEvent *ev;
+
+  store = store_open (db, STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (sims, store_sim_new ("295050000000017", NULL, NULL, NULL));
+  g_ptr_array_add (sims, store_sim_new ("295050000000025", NULL, NULL, NULL));
+  g_assert_true (store_batch_import (store, batch, sims, &error));
+  g_assert_no_error (error);
+  recipe = recipe_load (recipe_path, &error);
+  g_assert_no_error (error);
+  fixture = fixture_open ("manual:?port=/dev/null", &fopts, NULL, &error);
+  g_assert_no_error (error);
+  cloud_client_options_init (&copts);
+  copts.base_url = "http://127.0.0.1:9/v1"; /* never called: no unit gets a step */
+  cloud = cloud_client_new (&copts, NULL, &error);
+  g_assert_no_error (error);
+
+  eopts.store = store;
+  eopts.cloud = cloud;
+  eopts.fixture = fixture;
+  eopts.recipe = recipe;
+  eopts.batch_id = "EVT";
+  eopts.station = "test";
+  eopts.slots = 1;
+  eopts.poll_ms = 50;
+  eopts.on_event = on_target_event;
+  eopts.user_data = &t;
+  eopts.context = target;
+  eopts.batch_counts = TRUE;
+  t.engine = engine_new (&eopts, &error);
+  g_assert_no_error (error);
+
+  g_source_set_callback (timeout, give_up, NULL, NULL);
+  g_source_attach (timeout, target);
+  thread = g_thread_new ("engine-run", run_in_thread, &t);
+  while (!g_atomic_int_get (&t.run_done))
+    g_main_context_iteration (target, TRUE);
+  g_thread_join (thread);
+  g_source_destroy (timeout);
+  g_clear_pointer (&t.engine, engine_free);
+  /* engine_run returned: what it queued is still to be delivered here */
+  while (g_main_context_pending (target))
+    g_main_context_iteration (target, FALSE);
+
+  g_assert_true (t.ran);
+  g_assert_false (t.wrong_thread);
+  g_assert_cmpuint (t.sum.units, ==, 1);
+  g_assert_cmpuint (t.sum.failed, ==, 1);
+  g_assert_cmpuint (events->len, ==, 2);
+  ev = g_ptr_array_index (events, 0);
+  g_assert_cmpint (ev->kind, ==, ENGINE_EVENT_UNIT_FINISHED);
+  g_assert_cmpstr (ev->device_id, ==, "not a device id!");
+  g_assert_cmpstr (ev->failure_code, ==, FAIL_BAD_DEVICE_ID);
+  g_assert_nonnull (ev->message);
+  g_assert_cmpint (ev->real_time_us, >, 0);
+  g_assert_true (ev->have_batch_counts);
+  g_assert_cmpint (ev->batch_counts.sims, ==, 2);
+  ev = g_ptr_array_index (events, 1);
+  g_assert_cmpint (ev->kind, ==, ENGINE_EVENT_SLOT_IDLE);
+  g_assert_false (ev->have_batch_counts);
+  cloud_client_free (cloud);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -441,5 +591,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/plan/plan-d-no-standby", test_plan_d);
   g_test_add_func ("/engine/plan/order-warning", test_order_warning);
   g_test_add_func ("/engine/cancel/before-scan", test_cancel_before_scan);
+  g_test_add_func ("/engine/events/target-context", test_events_target_context);
   return g_test_run ();
 }

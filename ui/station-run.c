@@ -29,26 +29,6 @@ notice (StationRun *self, StationNoticeLevel level, const char *message)
 
 /* ---- events from the worker threads --------------------------------------- */
 
-typedef struct {
-  StationRun *run; /* a reference */
-  EngineEvent ev;
-  char *strings[7];
-  gint64 at;               /* UTC µs */
-  StoreBatchCounts counts; /* the batch after a unit finished */
-  gboolean have_counts;
-} EventCopy;
-
-static void
-event_copy_free (gpointer data)
-{
-  EventCopy *c = data;
-
-  for (guint i = 0; i < G_N_ELEMENTS (c->strings); i++)
-    g_free (c->strings[i]);
-  g_object_unref (c->run);
-  g_free (c);
-}
-
 static guint
 step_index (StationRun *self, const char *step)
 {
@@ -68,8 +48,6 @@ slot_for (StationRun *self, guint number)
   g_object_unref (slot);
   return slot;
 }
-
-/* Runs in the main context: folds one engine event into the models. */
 
 /* forget_unit: removes the finished-list row of @device_id, if any, and
  * takes it out of the counts. */
@@ -96,12 +74,14 @@ forget_unit (StationRun *self, const char *device_id)
   }
 }
 
-static gboolean
-apply_event (gpointer data)
+/* Called by the engine in the default (GTK) main context, in order (the
+ * engine's options name it): folds one engine event into the models.  The
+ * run outlives the events: the job's task holds it until its completion,
+ * which reaches this context after the engine's last event. */
+static void
+on_engine_event (const EngineEvent *ev, gpointer data)
 {
-  EventCopy *c = data;
-  StationRun *self = c->run;
-  const EngineEvent *ev = &c->ev;
+  StationRun *self = data;
   StationSlot *slot = slot_for (self, ev->slot);
 
   switch (ev->kind) {
@@ -131,8 +111,8 @@ apply_event (gpointer data)
     gboolean interrupted
         = ev->result == ENGINE_RESULT_ERROR && g_strcmp0 (ev->failure_code, "cancelled") == 0;
 
-    if (c->have_counts) {
-      self->batch_counts = c->counts;
+    if (ev->have_batch_counts) {
+      self->batch_counts = ev->batch_counts;
       self->have_batch_counts = TRUE;
     }
     self->session_units++;
@@ -156,7 +136,7 @@ apply_event (gpointer data)
       self->errors++;
     self->api_calls += ev->api_calls;
     row = station_unit_row_new (ev->slot, ev->device_id, ev->imsi, result, ev->failure_code,
-                                ev->message, c->at);
+                                ev->message, ev->real_time_us);
     g_list_store_insert (self->units, 0, row);
     g_signal_emit (self, signals[SIG_CHANGED], 0);
     break;
@@ -174,31 +154,6 @@ apply_event (gpointer data)
   default:
     break;
   }
-  return G_SOURCE_REMOVE;
-}
-
-/* Called by the engine in the worker thread's own main context: copies the
- * event and sends it on to the default (GTK) main context, in order. */
-static void
-on_engine_event (const EngineEvent *event, gpointer data)
-{
-  StationRun *self = data;
-  EventCopy *c = g_new0 (EventCopy, 1);
-
-  c->run = g_object_ref (self);
-  c->ev = *event;
-  c->ev.device_id = c->strings[0] = g_strdup (event->device_id);
-  c->ev.imsi = c->strings[1] = g_strdup (event->imsi);
-  c->ev.imei = c->strings[2] = g_strdup (event->imei);
-  c->ev.iccid = c->strings[3] = g_strdup (event->iccid);
-  c->ev.step = c->strings[4] = g_strdup (event->step);
-  c->ev.failure_code = c->strings[5] = g_strdup (event->failure_code);
-  c->ev.message = c->strings[6] = g_strdup (event->message);
-  c->at = g_get_real_time ();
-  /* the batch's counts as the store has them now (this thread's connection) */
-  if (event->kind == ENGINE_EVENT_UNIT_FINISHED && self->line != NULL)
-    c->have_counts = store_batch_count (self->line->store, self->line->batch_id, &c->counts, NULL);
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_event, c, event_copy_free);
 }
 
 typedef struct {
@@ -365,13 +320,15 @@ job_thread (gpointer data)
   eopts.poll_ms = self->options.poll_ms;
   eopts.on_event = on_engine_event;
   eopts.user_data = self;
+  eopts.context = g_main_context_default (); /* the GTK thread's */
+  eopts.batch_counts = TRUE;
   engine = engine_new (&eopts, &error);
   if (engine == NULL) {
     g_task_return_error (task, g_steal_pointer (&error));
     return NULL;
   }
-  /* engine_run dispatches its events in this thread's own context;
-   * on_engine_event passes them on to the GTK main context */
+  /* engine_run waits in this thread's own context; its events go to the
+   * GTK main context (eopts.context) */
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
   engine_run (engine, job->cancellable, &job->summary, &error);

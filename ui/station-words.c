@@ -7,6 +7,7 @@
 
 #include "drivers/identity.h"
 #include "station/label-reprint.h"
+#include "station/pipeline/failure-codes.h"
 #include "station/store/store.h"
 #include "ui/station-resources.h"
 
@@ -31,68 +32,6 @@ typedef struct {
   const char *words;
 } Word;
 
-static const Word steps[] = {
-  { "scan", N_ ("Scan") },
-  { "insert_boot", N_ ("Insert and boot") },
-  { "identify", N_ ("Identify modem and SIM") },
-  { "attach", N_ ("Attach to network") },
-  { "register", N_ ("Beam registration") },
-  { "selftest", N_ ("Self-test") },
-  { "group", N_ ("SIM group") },
-  { "tags", N_ ("SIM tags") },
-  { "imei_lock", N_ ("IMEI lock") },
-  { "radio_off", N_ ("Radio off") },
-  { "standby", N_ ("SIM to standby") },
-  { "label", N_ ("Print label") },
-  { "release", N_ ("Release") },
-};
-
-/* README.md "Failure codes": the unit at fault, then the station. */
-static const Word failures[] = {
-  { "bad-device-id", N_ ("The device ID of the unit is missing or not valid") },
-  { "already-provisioned", N_ ("This unit was already provisioned") },
-  { "other-batch", N_ ("This unit belongs to another batch") },
-  { "duplicate-device-id", N_ ("The same device ID is in two slots") },
-  { "modem-silent", N_ ("The modem does not answer") },
-  { "sim-missing", N_ ("No SIM card in the unit") },
-  { "sim-pin", N_ ("The SIM asks for a PIN") },
-  { "sim-puk", N_ ("The SIM is blocked (PUK)") },
-  { "sim-error", N_ ("The SIM card does not work") },
-  { "imei-invalid", N_ ("The modem reports an invalid IMEI") },
-  { "imsi-unreadable", N_ ("The IMSI of the SIM cannot be read") },
-  { "iccid-invalid", N_ ("The SIM reports an invalid ICCID") },
-  { "imsi-not-in-batch", N_ ("This SIM is not on the SIM list of the batch") },
-  { "iccid-mismatch", N_ ("The ICCID of the SIM differs from the SIM list") },
-  { "identity-changed", N_ ("The modem or SIM of the unit changed since its first scan") },
-  { "duplicate-imsi", N_ ("This SIM is already used by another unit") },
-  { "duplicate-imei", N_ ("This modem (IMEI) is already used by another unit") },
-  { "duplicate-iccid", N_ ("This SIM (ICCID) is already used by another unit") },
-  { "sim-unknown", N_ ("SORACOM does not know this SIM") },
-  { "sim-terminated", N_ ("The SIM is terminated") },
-  { "sim-suspended", N_ ("The SIM is suspended") },
-  { "plan-no-standby", N_ ("The SIM's plan cannot be parked in standby: use another SIM") },
-  { "attach-timeout", N_ ("The unit did not attach to the network in time") },
-  { "attach-denied", N_ ("The network refused the unit") },
-  { "weak-signal", N_ ("The signal is too weak") },
-  { "register-timeout", N_ ("The unit did not register through Beam in time") },
-  { "register-imsi-mismatch", N_ ("The Beam registration came from another SIM") },
-  { "register-wrong-device-id", N_ ("The unit registered with another device ID") },
-  { "selftest-failed", N_ ("The self-test of the unit failed") },
-  { "selftest-timeout", N_ ("The unit did not report its self-test in time") },
-  { "radio-off-failed", N_ ("The radio of the unit could not be switched off") },
-  { "radio-off-ignored", N_ ("The unit keeps reconnecting after radio off") },
-  { "not-imei-locked", N_ ("The SIM could not be locked to the IMEI") },
-  { "fixture-error", N_ ("Fixture problem: check the jig") },
-  { "port-lost", N_ ("The serial link of the unit was lost") },
-  { "unit-removed", N_ ("The unit was taken out during the test") },
-  { "api-error", N_ ("The SORACOM API could not be reached or refused the call") },
-  { "readback-mismatch", N_ ("The SORACOM API did not confirm the change") },
-  { "printer-error", N_ ("The label could not be printed: check the printer") },
-  { "label-error", N_ ("The device ID does not fit the recipe's label: use a wider template") },
-  { "store-error", N_ ("The station database could not be written") },
-  { "cancelled", N_ ("Stopped by the operator") },
-};
-
 static const Word results[] = {
   { "passed", N_ ("Passed") }, { "failed", N_ ("Failed") },   { "error", N_ ("Error") },
   { "new", N_ ("New") },       { "running", N_ ("Running") },
@@ -109,18 +48,22 @@ find (const Word *words, gsize n, const char *name)
   return NULL;
 }
 
+/* Steps and failure codes: the pipeline's table (station/pipeline/failure-codes.c)
+ * holds their English words, marked N_(); they are translated here. */
 const char *
 station_words_step (const char *step)
 {
-  const char *w = find (steps, G_N_ELEMENTS (steps), step);
+  const StepWords *w = pipeline_step_find (step);
 
-  return w != NULL ? w : step;
+  return w != NULL ? _ (w->words) : step;
 }
 
 const char *
 station_words_failure (const char *code)
 {
-  return find (failures, G_N_ELEMENTS (failures), code);
+  const FailureCode *f = failure_code_find (code);
+
+  return f != NULL ? _ (f->words) : NULL;
 }
 
 const char *

@@ -20,6 +20,7 @@
 #include "station/cli/cli-commands.h"
 #include "station/cloud/cloud-client.h"
 #include "station/pipeline/engine.h"
+#include "station/pipeline/failure-codes.h"
 #include "station/pipeline/line.h"
 #include "station/registry/registry.h"
 #include "station/store/store.h"
@@ -115,22 +116,7 @@ static const FixtureOperator terminal_operator = {
 
 /* ---- output ----------------------------------------------------------------- */
 
-static guint
-exit_class_for (const char *code)
-{
-  if (code == NULL)
-    return STATION_EXIT_CHECK;
-  if (strcmp (code, "api-error") == 0 || strcmp (code, "readback-mismatch") == 0)
-    return STATION_EXIT_CLOUD;
-  if (strcmp (code, "store-error") == 0)
-    return STATION_EXIT_STORE;
-  if (strcmp (code, "cancelled") == 0)
-    return STATION_EXIT_CHECK;
-  if (strcmp (code, "label-error") == 0) /* the recipe's template: configuration */
-    return STATION_EXIT_USAGE;
-  return STATION_EXIT_DEVICE;
-}
-
+/* json-glib builder helpers: one member each. */
 static void
 json_string_or_null (JsonBuilder *b, const char *name, const char *value)
 {
@@ -139,6 +125,20 @@ json_string_or_null (JsonBuilder *b, const char *name, const char *value)
     json_builder_add_string_value (b, value);
   else
     json_builder_add_null_value (b);
+}
+
+static void
+json_int_member (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+json_bool_member (JsonBuilder *b, const char *name, gboolean value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
 }
 
 static void
@@ -158,18 +158,15 @@ on_event (const EngineEvent *ev, gpointer data)
     json_string_or_null (b, "failure_code", ev->failure_code);
     json_string_or_null (b, "imei", ev->imei);
     json_string_or_null (b, "iccid", ev->iccid);
-    json_builder_set_member_name (b, "slot");
-    json_builder_add_int_value (b, ev->slot);
+    json_int_member (b, "slot", ev->slot);
     json_string_or_null (b, "message", ev->message);
-    json_builder_set_member_name (b, "elapsed_ms");
-    json_builder_add_int_value (b, ev->elapsed_ms);
-    json_builder_set_member_name (b, "api_calls");
-    json_builder_add_int_value (b, ev->api_calls);
+    json_int_member (b, "elapsed_ms", ev->elapsed_ms);
+    json_int_member (b, "api_calls", ev->api_calls);
     json_builder_end_object (b);
     node = json_builder_get_root (b);
     station_cli_print_json (node);
     if (ev->result == ENGINE_RESULT_ERROR)
-      run->exit_class = MAX (run->exit_class, exit_class_for (ev->failure_code));
+      run->exit_class = MAX (run->exit_class, (guint)failure_code_exit_class (ev->failure_code));
     if (run->progress)
       fprintf (stderr, "slot %-2u %-20s %s%s%s%s  (%.1f s)\n", ev->slot,
                ev->device_id ? ev->device_id : "?",
@@ -226,89 +223,171 @@ print_recorder (const PrintRecord *rec, gpointer data)
              rec->key, rec->error->message);
 }
 
+/* ---- the command -------------------------------------------------------------- */
+
+/* What the command line says. */
+typedef struct {
+  char *batch, *fixture_uri, *registry_listen, *psk_file, *recipe_path, *printer_uri;
+  char *station, *template_name;
+  int slots, count, poll_ms;
+  gboolean resume; /* resuming is automatic: accepted for scripts (see README) */
+  gboolean progress;
+} ProvisionArgs;
+
+static void
+provision_args_clear (ProvisionArgs *a)
+{
+  g_free (a->batch);
+  g_free (a->fixture_uri);
+  g_free (a->registry_listen);
+  g_free (a->psk_file);
+  g_free (a->recipe_path);
+  g_free (a->printer_uri);
+  g_free (a->station);
+  g_free (a->template_name);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ProvisionArgs, provision_args_clear)
+
+/* provision_parse: the options into @a; FALSE with STATION_ERROR_USAGE for
+ * an unknown option, a stray argument or a negative count. */
+static gboolean
+provision_parse (StationCli *cli, int argc, char **argv, ProvisionArgs *a, GError **error)
+{
+  const GOptionEntry entries[] = {
+    { "batch", 0, 0, G_OPTION_ARG_STRING, &a->batch, "batch to provision", "ID" },
+    { "fixture", 0, 0, G_OPTION_ARG_STRING, &a->fixture_uri,
+      "sim:, serial:/dev/ttyUSB0?baud=115200, pty:/dev/pts/N or manual:", "URI" },
+    { "slots", 0, 0, G_OPTION_ARG_INT, &a->slots, "slots to use (default: all)", "N" },
+    { "count", 0, 0, G_OPTION_ARG_INT, &a->count, "stop after N units", "N" },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &a->resume,
+      "continue the units an earlier run left unfinished", NULL },
+    { "registry-listen", 0, 0, G_OPTION_ARG_STRING, &a->registry_listen,
+      "also run the Beam registration receiver", "HOST:PORT" },
+    { "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &a->psk_file, "Beam pre-shared key (mode 0600)",
+      "FILE" },
+    { "recipe", 0, 0, G_OPTION_ARG_FILENAME, &a->recipe_path, "recipe ([station] recipe)", "FILE" },
+    { "printer", 0, 0, G_OPTION_ARG_STRING, &a->printer_uri,
+      "file:DIR, cups:QUEUE or zpl:HOST:PORT ([printer] uri)", "URI" },
+    { "template", 0, 0, G_OPTION_ARG_STRING, &a->template_name, "label template (recipe's)",
+      "NAME" },
+    { "station", 0, 0, G_OPTION_ARG_STRING, &a->station, "this station's name ([station] name)",
+      "NAME" },
+    { "poll-ms", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &a->poll_ms, "poll interval", "MS" },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &a->progress, "step-by-step progress on stderr", NULL },
+    { NULL }
+  };
+
+  if (!station_cli_parse (cli, "provision", "", entries, &argc, &argv, error))
+    return FALSE;
+  if (argc > 1) {
+    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
+    return FALSE;
+  }
+  if (a->slots < 0 || a->count < 0) {
+    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE, "--slots and --count must be >= 0");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* provision_line_options: the line's options from @a (borrowed: @a
+ * outlives them); FALSE with the line's usage error. */
+static gboolean
+provision_line_options (const ProvisionArgs *a, StationLineOptions *lopts, GError **error)
+{
+  lopts->batch_id = a->batch;
+  lopts->fixture_uri = a->fixture_uri;
+  lopts->registry_listen = a->registry_listen;
+  lopts->psk_file = a->psk_file;
+  lopts->recipe_path = a->recipe_path;
+  lopts->printer_uri = a->printer_uri;
+  lopts->template_name = a->template_name;
+  lopts->station = a->station;
+  lopts->operator= & terminal_operator;
+  lopts->print_recorder = print_recorder;
+  return station_line_options_check (lopts, error);
+}
+
+/* provision_engine: the engine on the open @line, its events to @run in
+ * this thread's context; NULL with ENGINE_ERROR_SETUP. */
+static Engine *
+provision_engine (StationLine *line, const ProvisionArgs *a, Run *run, GError **error)
+{
+  EngineOptions eopts = { 0 };
+
+  station_line_engine_options (line, &eopts);
+  eopts.slots = (guint)a->slots;
+  eopts.count = (guint)a->count;
+  eopts.poll_ms = (guint)a->poll_ms;
+  eopts.on_event = on_event;
+  eopts.user_data = run;
+  return engine_new (&eopts, error);
+}
+
+/* provision_summary_json: the run's last line (CONTRACT.md section 2). */
+static JsonNode *
+provision_summary_json (const char *batch, const EngineSummary *sum, const GError *run_error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_string_or_null (b, "batch", batch);
+  json_int_member (b, "units", sum->units);
+  json_int_member (b, "passed", sum->passed);
+  json_int_member (b, "failed", sum->failed);
+  json_int_member (b, "error", sum->error);
+  json_int_member (b, "resumed", sum->resumed);
+  json_int_member (b, "api_calls", sum->api_calls);
+  json_int_member (b, "elapsed_ms", sum->elapsed_ms);
+  json_bool_member (b, "cancelled",
+                    g_error_matches (run_error, ENGINE_ERROR, ENGINE_ERROR_CANCELLED));
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* provision_exit_code: the worst station error a unit ended in, else 1
+ * when a unit failed or the run stopped early, else 0. */
+static int
+provision_exit_code (const Run *run, const EngineSummary *sum, const GError *run_error)
+{
+  if (run->exit_class != 0)
+    return (int)run->exit_class;
+  if (sum->failed > 0 || run_error != NULL)
+    return STATION_EXIT_CHECK;
+  return STATION_EXIT_OK;
+}
+
 static int
 provision_run (StationCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *batch = NULL, *fixture_uri = NULL, *registry_listen = NULL;
-  g_autofree char *psk_file = NULL, *recipe_path = NULL, *printer_uri = NULL, *station = NULL;
-  g_autofree char *template_name = NULL, *api_url = NULL;
-  int slots = 0, count = 0, poll_ms = 0;
-  gboolean resume = FALSE, progress = FALSE; /* resuming is automatic: see README */
-  const GOptionEntry entries[] = {
-    { "batch", 0, 0, G_OPTION_ARG_STRING, &batch, "batch to provision", "ID" },
-    { "fixture", 0, 0, G_OPTION_ARG_STRING, &fixture_uri,
-      "sim:, serial:/dev/ttyUSB0?baud=115200, pty:/dev/pts/N or manual:", "URI" },
-    { "slots", 0, 0, G_OPTION_ARG_INT, &slots, "slots to use (default: all)", "N" },
-    { "count", 0, 0, G_OPTION_ARG_INT, &count, "stop after N units", "N" },
-    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
-      "continue the units an earlier run left unfinished", NULL },
-    { "registry-listen", 0, 0, G_OPTION_ARG_STRING, &registry_listen,
-      "also run the Beam registration receiver", "HOST:PORT" },
-    { "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &psk_file, "Beam pre-shared key (mode 0600)",
-      "FILE" },
-    { "recipe", 0, 0, G_OPTION_ARG_FILENAME, &recipe_path, "recipe ([station] recipe)", "FILE" },
-    { "printer", 0, 0, G_OPTION_ARG_STRING, &printer_uri,
-      "file:DIR, cups:QUEUE or zpl:HOST:PORT ([printer] uri)", "URI" },
-    { "template", 0, 0, G_OPTION_ARG_STRING, &template_name, "label template (recipe's)", "NAME" },
-    { "station", 0, 0, G_OPTION_ARG_STRING, &station, "this station's name ([station] name)",
-      "NAME" },
-    { "poll-ms", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &poll_ms, "poll interval", "MS" },
-    { "progress", 0, 0, G_OPTION_ARG_NONE, &progress, "step-by-step progress on stderr", NULL },
-    { NULL }
-  };
+  g_auto (ProvisionArgs) args = { 0 };
+  g_autofree char *api_url = NULL;
   g_autoptr (StationLine) line = NULL;
   g_autoptr (Engine) engine = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) summary = NULL;
   g_autoptr (GError) run_error = NULL;
   StationLineOptions lopts = { 0 };
-  EngineOptions eopts = { 0 };
   EngineSummary sum = { 0 };
   Run run = { 0 };
-  guint sig_int = 0, sig_term = 0;
-  int rc = -1;
+  guint sig_int, sig_term;
 
-  if (!station_cli_parse (cli, "provision", "", entries, &argc, &argv, error))
+  if (!provision_parse (cli, argc, argv, &args, error))
     return -1;
-  if (argc > 1) {
-    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
+  if (!provision_line_options (&args, &lopts, error))
     return -1;
-  }
-  if (slots < 0 || count < 0) {
-    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE, "--slots and --count must be >= 0");
-    return -1;
-  }
-  lopts.batch_id = batch;
-  lopts.fixture_uri = fixture_uri;
-  lopts.registry_listen = registry_listen;
-  lopts.psk_file = psk_file;
-  lopts.recipe_path = recipe_path;
-  lopts.printer_uri = printer_uri;
-  lopts.template_name = template_name;
-  lopts.station = station;
-  lopts.operator= & terminal_operator;
-  lopts.print_recorder = print_recorder;
-  if (!station_line_options_check (&lopts, error))
-    return -1;
-
   api_url = station_cli_api_url (cli);
   lopts.api_url = api_url;
   line = station_line_open (cli->config, &lopts, cancellable, error);
   if (line == NULL)
-    goto out;
+    return -1;
 
-  run.progress = progress || isatty (STDERR_FILENO);
+  run.progress = args.progress || isatty (STDERR_FILENO);
   run.cancellable = cancellable;
-  station_line_engine_options (line, &eopts);
-  eopts.slots = (guint)slots;
-  eopts.count = (guint)count;
-  eopts.poll_ms = (guint)poll_ms;
-  eopts.on_event = on_event;
-  eopts.user_data = &run;
-  engine = engine_new (&eopts, error);
+  engine = provision_engine (line, &args, &run, error);
   if (engine == NULL)
-    goto out;
+    return -1;
 
   sig_int = g_unix_signal_add (SIGINT, on_signal, &run);
   sig_term = g_unix_signal_add (SIGTERM, on_signal, &run);
@@ -316,43 +395,11 @@ provision_run (StationCli *cli, int argc, char **argv, GError **error)
   g_source_remove (sig_int);
   g_source_remove (sig_term);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "batch");
-  json_builder_add_string_value (b, batch);
-  json_builder_set_member_name (b, "units");
-  json_builder_add_int_value (b, sum.units);
-  json_builder_set_member_name (b, "passed");
-  json_builder_add_int_value (b, sum.passed);
-  json_builder_set_member_name (b, "failed");
-  json_builder_add_int_value (b, sum.failed);
-  json_builder_set_member_name (b, "error");
-  json_builder_add_int_value (b, sum.error);
-  json_builder_set_member_name (b, "resumed");
-  json_builder_add_int_value (b, sum.resumed);
-  json_builder_set_member_name (b, "api_calls");
-  json_builder_add_int_value (b, sum.api_calls);
-  json_builder_set_member_name (b, "elapsed_ms");
-  json_builder_add_int_value (b, sum.elapsed_ms);
-  json_builder_set_member_name (b, "cancelled");
-  json_builder_add_boolean_value (
-      b, g_error_matches (run_error, ENGINE_ERROR, ENGINE_ERROR_CANCELLED));
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  station_cli_print_json (root);
+  summary = provision_summary_json (args.batch, &sum, run_error);
+  station_cli_print_json (summary);
   if (run_error != NULL)
     fprintf (stderr, "station-cli: provision: %s\n", run_error->message);
-
-  if (run.exit_class != 0)
-    rc = (int)run.exit_class;
-  else if (sum.failed > 0 || run_error != NULL)
-    rc = STATION_EXIT_CHECK;
-  else
-    rc = STATION_EXIT_OK;
-
-out:
-  g_clear_pointer (&engine, engine_free);
-  g_clear_pointer (&line, station_line_close);
-  return rc;
+  return provision_exit_code (&run, &sum, run_error);
 }
 
 const StationCliCommand station_cli_provision_command = {

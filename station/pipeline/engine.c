@@ -29,26 +29,51 @@ engine_result_name (EngineResult result)
 
 /* ---- events ---------------------------------------------------------------- */
 
-typedef struct {
-  Engine *engine;
-  EngineEvent ev;
-  char *strings[8];
-} QueuedEvent;
-
-static const char *
-keep (QueuedEvent *q, guint i, const char *s)
+EngineEvent *
+engine_event_copy (const EngineEvent *event)
 {
-  q->strings[i] = g_strdup (s);
-  return q->strings[i];
+  EngineEvent *copy = g_new (EngineEvent, 1);
+
+  *copy = *event;
+  copy->device_id = g_strdup (event->device_id);
+  copy->imsi = g_strdup (event->imsi);
+  copy->imei = g_strdup (event->imei);
+  copy->iccid = g_strdup (event->iccid);
+  copy->step = g_strdup (event->step);
+  copy->failure_code = g_strdup (event->failure_code);
+  copy->message = g_strdup (event->message);
+  return copy;
 }
+
+void
+engine_event_free (EngineEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free ((char *)event->device_id);
+  g_free ((char *)event->imsi);
+  g_free ((char *)event->imei);
+  g_free ((char *)event->iccid);
+  g_free ((char *)event->step);
+  g_free ((char *)event->failure_code);
+  g_free ((char *)event->message);
+  g_free (event);
+}
+
+/* One event on its way to the caller's context: what it needs from the
+ * engine is copied, so the engine may be freed before it is delivered. */
+typedef struct {
+  EngineEventFunc on_event;
+  gpointer user_data;
+  EngineEvent *ev;
+} QueuedEvent;
 
 static void
 queued_event_free (gpointer data)
 {
   QueuedEvent *q = data;
 
-  for (guint i = 0; i < G_N_ELEMENTS (q->strings); i++)
-    g_free (q->strings[i]);
+  engine_event_free (q->ev);
   g_free (q);
 }
 
@@ -56,39 +81,40 @@ static gboolean
 deliver_event (gpointer data)
 {
   QueuedEvent *q = data;
-  Engine *e = q->engine;
 
-  if (q->ev.kind == ENGINE_EVENT_UNIT_FINISHED) {
-    g_mutex_lock (&e->lock);
-    e->summary.units++;
-    if (q->ev.result == ENGINE_RESULT_PASSED)
-      e->summary.passed++;
-    else if (q->ev.result == ENGINE_RESULT_FAILED)
-      e->summary.failed++;
-    else
-      e->summary.error++;
-    g_mutex_unlock (&e->lock);
-  }
-  if (e->opts.on_event != NULL)
-    e->opts.on_event (&q->ev, e->opts.user_data);
+  q->on_event (q->ev, q->user_data);
   return G_SOURCE_REMOVE;
 }
 
 void
 engine_emit (Engine *e, const EngineEvent *event)
 {
-  QueuedEvent *q = g_new0 (QueuedEvent, 1);
+  QueuedEvent *q;
 
-  q->engine = e;
-  q->ev = *event;
-  q->ev.device_id = keep (q, 0, event->device_id);
-  q->ev.imsi = keep (q, 1, event->imsi);
-  q->ev.imei = keep (q, 2, event->imei);
-  q->ev.iccid = keep (q, 3, event->iccid);
-  q->ev.step = keep (q, 4, event->step);
-  q->ev.failure_code = keep (q, 5, event->failure_code);
-  q->ev.message = keep (q, 6, event->message);
-  g_main_context_invoke_full (e->context, G_PRIORITY_DEFAULT, deliver_event, q, queued_event_free);
+  if (event->kind == ENGINE_EVENT_UNIT_FINISHED) {
+    g_mutex_lock (&e->lock);
+    e->summary.units++;
+    if (event->result == ENGINE_RESULT_PASSED)
+      e->summary.passed++;
+    else if (event->result == ENGINE_RESULT_FAILED)
+      e->summary.failed++;
+    else
+      e->summary.error++;
+    g_mutex_unlock (&e->lock);
+  }
+  if (e->opts.on_event == NULL)
+    return;
+  q = g_new0 (QueuedEvent, 1);
+  q->on_event = e->opts.on_event;
+  q->user_data = e->opts.user_data;
+  q->ev = engine_event_copy (event);
+  if (q->ev->real_time_us == 0)
+    q->ev->real_time_us = g_get_real_time ();
+  /* in the emitting (slot) thread, with its own store connection */
+  if (event->kind == ENGINE_EVENT_UNIT_FINISHED && e->opts.batch_counts)
+    q->ev->have_batch_counts
+        = store_batch_count (e->opts.store, e->batch_id, &q->ev->batch_counts, NULL);
+  g_main_context_invoke_full (e->target, G_PRIORITY_DEFAULT, deliver_event, q, queued_event_free);
 }
 
 void
@@ -316,6 +342,7 @@ engine_run (Engine *e, GCancellable *cancellable, EngineSummary *summary, GError
   gboolean running = TRUE;
 
   e->context = g_main_context_ref_thread_default ();
+  e->target = g_main_context_ref (e->opts.context != NULL ? e->opts.context : e->context);
   e->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   cloud_client_set_observer (e->opts.cloud, api_observer, e);
   e->slots_running = e->opts.slots;
@@ -344,6 +371,7 @@ engine_run (Engine *e, GCancellable *cancellable, EngineSummary *summary, GError
   if (summary != NULL)
     *summary = e->summary;
   g_clear_pointer (&e->context, g_main_context_unref);
+  g_clear_pointer (&e->target, g_main_context_unref);
   if (e->line_fault != NULL) {
     g_clear_object (&e->cancellable);
     g_propagate_error (error, g_steal_pointer (&e->line_fault));

@@ -7,7 +7,8 @@
  * The engine owns nothing it is given: the store, the API client, the
  * fixture and the print queue are shared by all slots (each of them is
  * thread-safe) and outlive it.  Progress reaches the caller as events in
- * the thread-default main context of the thread that calls engine_run(). */
+ * the main context of its choice (EngineOptions.context), by default the
+ * thread-default main context of the thread that calls engine_run(). */
 #pragma once
 
 #include <gio/gio.h>
@@ -61,11 +62,23 @@ typedef struct {
   EngineResult result;
   const char *failure_code;
   const char *message;
-  gint64 elapsed_ms; /* of the step or the unit */
-  guint api_calls;   /* UNIT_FINISHED: API calls made for the unit in this run */
+  gint64 elapsed_ms;   /* of the step or the unit */
+  guint api_calls;     /* UNIT_FINISHED: API calls made for the unit in this run */
+  gint64 real_time_us; /* when the engine emitted it (g_get_real_time ()) */
+  /* UNIT_FINISHED with EngineOptions.batch_counts: the batch's counts as
+   * the store had them right after the unit's end (have_batch_counts) */
+  gboolean have_batch_counts;
+  StoreBatchCounts batch_counts;
 } EngineEvent;
 
-/* Called in the main context of engine_run()'s thread; @event is borrowed. */
+/* engine_event_copy: a deep copy of @event (its strings too) that outlives
+ * the event handler; free with engine_event_free(). */
+EngineEvent *engine_event_copy (const EngineEvent *event);
+void engine_event_free (EngineEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EngineEvent, engine_event_free)
+
+/* Called in EngineOptions.context (in order); @event is borrowed: keep it
+ * with engine_event_copy(). */
 typedef void (*EngineEventFunc) (const EngineEvent *event, gpointer user_data);
 
 typedef struct {
@@ -84,7 +97,12 @@ typedef struct {
   guint boot_timeout_ms; /* modem answers AT after power on (default: the recipe's) */
   guint baud;            /* of the units' modem ports (default 115200) */
   EngineEventFunc on_event;
-  gpointer user_data;
+  gpointer user_data;    /* outlives the last event: when @context is not
+                            engine_run()'s, events may still be pending there
+                            when it returns (they stay in order) */
+  GMainContext *context; /* where on_event runs (NULL: the thread-default
+                            main context of engine_run()'s thread) */
+  gboolean batch_counts; /* UNIT_FINISHED events carry the batch's counts */
 } EngineOptions;
 
 typedef struct {

@@ -706,19 +706,28 @@ step_release (Unit *u)
 }
 
 const StepDef unit_steps[] = {
-  { "scan", step_scan, 0, 0, TRUE, TRUE },
-  { "insert_boot", step_insert_boot, 0, NEEDS_SESSION, FALSE },
-  { "identify", step_identify, 0, NEEDS_SESSION, FALSE },
-  { "attach", step_attach, 0, NEEDS_DEVICE | NEEDS_ATTACH_STEP, FALSE },
-  { "register", step_register, RECIPE_STEP_REGISTER, NEEDS_DEVICE | NEEDS_ATTACH, FALSE },
-  { "selftest", step_selftest, RECIPE_STEP_SELFTEST, NEEDS_DEVICE | NEEDS_ATTACH, FALSE },
-  { "group", unit_step_group, 0, 0, FALSE }, /* unit-group.c */
-  { "tags", step_tags, RECIPE_STEP_TAGS, 0, FALSE },
-  { "imei_lock", step_imei_lock, RECIPE_STEP_IMEI_LOCK, 0, FALSE },
-  { "radio_off", step_radio_off, RECIPE_STEP_RADIO_OFF, NEEDS_DEVICE | NEEDS_RADIO_OFF, FALSE },
-  { "standby", step_standby, RECIPE_STEP_STANDBY, 0, FALSE },
-  { "label", step_label, RECIPE_STEP_LABEL, 0, FALSE },
-  { "release", step_release, 0, 0, TRUE },
+  { .name = "scan", .run = step_scan, .always = TRUE, .journal_after = TRUE },
+  { .name = "insert_boot", .run = step_insert_boot, .needs = NEEDS_SESSION },
+  { .name = "identify", .run = step_identify, .needs = NEEDS_SESSION },
+  { .name = "attach", .run = step_attach, .needs = NEEDS_DEVICE | NEEDS_ATTACH_STEP },
+  { .name = "register",
+    .run = step_register,
+    .recipe_bit = RECIPE_STEP_REGISTER,
+    .needs = NEEDS_DEVICE | NEEDS_ATTACH },
+  { .name = "selftest",
+    .run = step_selftest,
+    .recipe_bit = RECIPE_STEP_SELFTEST,
+    .needs = NEEDS_DEVICE | NEEDS_ATTACH },
+  { .name = "group", .run = unit_step_group }, /* unit-group.c */
+  { .name = "tags", .run = step_tags, .recipe_bit = RECIPE_STEP_TAGS },
+  { .name = "imei_lock", .run = step_imei_lock, .recipe_bit = RECIPE_STEP_IMEI_LOCK },
+  { .name = "radio_off",
+    .run = step_radio_off,
+    .recipe_bit = RECIPE_STEP_RADIO_OFF,
+    .needs = NEEDS_DEVICE | NEEDS_RADIO_OFF },
+  { .name = "standby", .run = step_standby, .recipe_bit = RECIPE_STEP_STANDBY },
+  { .name = "label", .run = step_label, .recipe_bit = RECIPE_STEP_LABEL },
+  { .name = "release", .run = step_release, .always = TRUE },
 };
 
 const guint unit_steps_count = G_N_ELEMENTS (unit_steps);
