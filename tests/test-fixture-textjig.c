@@ -5,7 +5,7 @@
 #include "drivers/fixture/fixture.h"
 #include "drivers/fixture/sim-setup.h"
 #include "drivers/fixture/sim-world.h"
-#include "drivers/fixture/textjig-protocol.h"
+#include "drivers/fixture/textjig/protocol.h"
 #include "fixtures/fixture-sim/jig-server.h"
 #include "tests/common/test-common.h"
 

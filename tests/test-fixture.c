@@ -4,7 +4,7 @@
  * simulator manifests, generated identities and the --faults grammar. */
 #include "drivers/fixture/fixture.h"
 #include "drivers/fixture/sim-setup.h"
-#include "drivers/fixture/textjig-protocol.h"
+#include "drivers/fixture/textjig/protocol.h"
 #include "drivers/identity.h"
 #include "station/station-error.h"
 #include "tests/common/test-common.h"

@@ -1,4 +1,4 @@
-/* drivers/printer/printer-cups.c - CUPS queues through libcups (the only
+/* drivers/printer/cups/api.c - CUPS queues through libcups (the only
  * file of drivers/ that includes the CUPS headers).
  *
  * A job is: ask the queue's state (refuse a stopped or rejecting queue and

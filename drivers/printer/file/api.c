@@ -1,4 +1,4 @@
-/* drivers/printer/printer-file.c - the file "printer": each job becomes a
+/* drivers/printer/file/api.c - the file "printer": each job becomes a
  * file in a folder (for previews, archives and the demo). */
 #define G_LOG_DOMAIN "printer"
 

@@ -1,7 +1,7 @@
-/* drivers/printer/zpl-status.c - ~HS host status replies. */
+/* drivers/printer/zpl/zpl-status.c - ~HS host status replies. */
 #define G_LOG_DOMAIN "printer"
 
-#include "drivers/printer/zpl-status.h"
+#include "drivers/printer/zpl/zpl-status.h"
 
 #include <stdlib.h>
 #include <string.h>

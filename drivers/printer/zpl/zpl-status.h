@@ -1,4 +1,4 @@
-/* drivers/printer/zpl-status.h - the ZPL II host status (~HS) reply of
+/* drivers/printer/zpl/zpl-status.h - the ZPL II host status (~HS) reply of
  * Zebra-compatible printers (ZPL II Programming Guide, "~HS Host Status
  * Return"): three strings, each <STX>...<ETX><CR><LF>:
  *

@@ -1,4 +1,4 @@
-/* drivers/printer/printer-zpl.c - ZPL printers on raw TCP (port 9100).
+/* drivers/printer/zpl/api.c - ZPL printers on raw TCP (port 9100).
  *
  * A job is: connect, ~HS (refuse to send when the printer reports head
  * open, paper out, ribbon out or pause), send the ZPL, then ask ~HS until
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "drivers/printer/printer-drivers.h"
-#include "drivers/printer/zpl-status.h"
+#include "drivers/printer/zpl/zpl-status.h"
 
 #define ZPL_DEFAULT_PORT     9100
 #define ZPL_REPLY_TIMEOUT_MS 5000
