@@ -1,7 +1,7 @@
-/* tests/test-sim-modem.c - the simulated modems' AT replies: byte for byte
+/* tests/test-devsim-modem.c - the simulated modems' AT replies: byte for byte
  * against the real transcripts of ../shared/reference/modems/ and against
  * a table of expected replies (tests/data/sim/at-cases.txt). */
-#include "drivers/fixture/sim-modem.h"
+#include "drivers/fixture/devsim/devsim-modem.h"
 #include "tests/common/test-common.h"
 
 #include <stdlib.h>
@@ -106,11 +106,11 @@ test_transcripts (void)
     g_autofree char *chat_path = NULL, *profile_name = NULL, *expect = NULL, *want = NULL;
     g_autofree char *imei = NULL, *imsi = NULL, *iccid = NULL;
     g_auto (GStrv) chat = NULL;
-    g_autoptr (SimUnitSpec) spec = sim_unit_spec_new ();
-    g_autoptr (SimModem) m = NULL;
+    g_autoptr (DevsimUnitSpec) spec = devsim_unit_spec_new ();
+    g_autoptr (DevsimModem) m = NULL;
     g_autoptr (GString) out = g_string_new (NULL);
     g_autoptr (GRand) rand = g_rand_new_with_seed (1);
-    const SimProfile *profile;
+    const DevsimProfile *profile;
 
     if (cases[i][0] == '#' || cases[i][0] == '\0')
       continue;
@@ -119,17 +119,17 @@ test_transcripts (void)
     chat_path = tc_shared_path ("reference", "modems", f[0], NULL);
     chat = read_lines (chat_path);
     profile_name = g_strndup (f[0], strlen (f[0]) - 5);
-    profile = sim_profile_find (profile_name);
+    profile = devsim_profile_find (profile_name);
     g_assert_nonnull (profile);
     expect = chat_header (chat, "expect-json");
     spec->profile = g_strdup (profile_name);
     spec->imei = json_field (expect, "imei");
     spec->imsi = json_field (expect, "imsi");
     spec->iccid = json_field (expect, "iccid");
-    sim_unit_fill (spec, rand);
-    m = sim_modem_new (profile, spec, NULL, NULL);
+    devsim_unit_fill (spec, rand);
+    m = devsim_modem_new (profile, spec, NULL, NULL);
     if (strcmp (f[2], "registered") == 0)
-      m->reg_stat = SIM_REG_HOME;
+      m->reg_stat = DEVSIM_REG_HOME;
     want = chat_reply (chat, f[1]);
     if (want == NULL)
       g_error ("%s: no reply to %s in the transcript", f[0], f[1]);
@@ -142,7 +142,7 @@ test_transcripts (void)
         want = r;
       }
     }
-    sim_modem_execute (m, f[1], out);
+    devsim_modem_execute (m, f[1], out);
     if (strcmp (out->str, want) != 0) {
       g_autofree char *a = g_strescape (out->str, NULL), *b = g_strescape (want, NULL);
       g_error ("%s %s: simulated \"%s\", transcript \"%s\"", f[0], f[1], a, b);
@@ -155,7 +155,7 @@ test_transcripts (void)
 /* ---- table of replies ---- */
 
 static void
-setup_modem (SimModem *m, const char *setup)
+setup_modem (DevsimModem *m, const char *setup)
 {
   g_auto (GStrv) steps = NULL;
 
@@ -165,13 +165,13 @@ setup_modem (SimModem *m, const char *setup)
   for (guint i = 0; steps[i] != NULL; i++) {
     g_autoptr (GString) junk = g_string_new (NULL);
     if (strcmp (steps[i], "nosim") == 0)
-      m->card = SIM_CARD_ABSENT;
+      m->card = DEVSIM_CARD_ABSENT;
     else if (strcmp (steps[i], "pin") == 0)
-      m->card = SIM_CARD_PIN;
+      m->card = DEVSIM_CARD_PIN;
     else if (g_str_has_prefix (steps[i], "reg="))
       m->reg_stat = (guint)atoi (steps[i] + 4);
     else
-      sim_modem_execute (m, steps[i], junk);
+      devsim_modem_execute (m, steps[i], junk);
   }
 }
 
@@ -184,8 +184,8 @@ test_table (void)
 
   for (guint i = 0; lines[i] != NULL; i++) {
     g_auto (GStrv) f = NULL;
-    g_autoptr (SimUnitSpec) spec = sim_unit_spec_new ();
-    g_autoptr (SimModem) m = NULL;
+    g_autoptr (DevsimUnitSpec) spec = devsim_unit_spec_new ();
+    g_autoptr (DevsimModem) m = NULL;
     g_autoptr (GString) out = g_string_new (NULL);
     g_autofree char *want = NULL, *w1 = NULL, *w2 = NULL, *w3 = NULL;
 
@@ -197,14 +197,14 @@ test_table (void)
     spec->imei = g_strdup ("865502067709146");
     spec->imsi = g_strdup ("440103534165382");
     spec->iccid = g_strdup ("8981100005819480006");
-    g_assert_nonnull (sim_profile_find (f[0]));
-    m = sim_modem_new (sim_profile_find (f[0]), spec, NULL, NULL);
+    g_assert_nonnull (devsim_profile_find (f[0]));
+    m = devsim_modem_new (devsim_profile_find (f[0]), spec, NULL, NULL);
     setup_modem (m, f[1]);
     w1 = unescape (f[3]);
     w2 = replace_all (w1, "{IMEI}", spec->imei);
     w3 = replace_all (w2, "{IMSI}", spec->imsi);
     want = replace_all (w3, "{ICCID}", spec->iccid);
-    sim_modem_execute (m, f[2], out);
+    devsim_modem_execute (m, f[2], out);
     if (strcmp (out->str, want) != 0) {
       g_autofree char *a = g_strescape (out->str, NULL), *b = g_strescape (want, NULL);
       g_error ("line %u: %s [%s] %s: got \"%s\", want \"%s\"", i + 1, f[0], f[1], f[2], a, b);
@@ -231,17 +231,17 @@ test_boot_urcs (void)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr (SimUnitSpec) spec = sim_unit_spec_new ();
+    g_autoptr (DevsimUnitSpec) spec = devsim_unit_spec_new ();
     g_autoptr (GRand) rand = g_rand_new_with_seed (3);
-    g_autoptr (SimModem) m = NULL;
+    g_autoptr (DevsimModem) m = NULL;
     g_autoptr (GString) out = g_string_new (NULL);
 
     spec->profile = g_strdup (cases[i].profile);
     if (cases[i].nosim)
-      sim_unit_add_fault (spec, SIM_FAULT_NOSIM, NULL);
-    sim_unit_fill (spec, rand);
-    m = sim_modem_new (sim_profile_find (spec->profile), spec, NULL, NULL);
-    sim_modem_boot_urcs (m, out);
+      devsim_unit_add_fault (spec, DEVSIM_FAULT_NOSIM, NULL);
+    devsim_unit_fill (spec, rand);
+    m = devsim_modem_new (devsim_profile_find (spec->profile), spec, NULL, NULL);
+    devsim_modem_boot_urcs (m, out);
     g_assert_cmpstr (out->str, ==, cases[i].want);
     /* echo is the device's job; the profile says whether it starts on */
     g_assert_cmpint (m->echo, ==, strcmp (cases[i].profile, "nordic-nrf9160-slm") != 0);
@@ -251,22 +251,22 @@ test_boot_urcs (void)
 static void
 test_registration_urcs (void)
 {
-  g_autoptr (SimUnitSpec) spec = sim_unit_spec_new ();
+  g_autoptr (DevsimUnitSpec) spec = devsim_unit_spec_new ();
   g_autoptr (GRand) rand = g_rand_new_with_seed (5);
-  g_autoptr (SimModem) m = NULL;
+  g_autoptr (DevsimModem) m = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
 
   spec->profile = g_strdup ("quectel-bg96");
-  sim_unit_fill (spec, rand);
-  m = sim_modem_new (sim_profile_find (spec->profile), spec, NULL, NULL);
-  sim_modem_set_registration (m, SIM_REG_SEARCHING, out);
+  devsim_unit_fill (spec, rand);
+  m = devsim_modem_new (devsim_profile_find (spec->profile), spec, NULL, NULL);
+  devsim_modem_set_registration (m, DEVSIM_REG_SEARCHING, out);
   g_assert_cmpstr (out->str, ==, ""); /* URCs off by default */
-  sim_modem_execute (m, "AT+CEREG=1;+CREG=1", out);
+  devsim_modem_execute (m, "AT+CEREG=1;+CREG=1", out);
   g_string_truncate (out, 0);
-  sim_modem_set_registration (m, SIM_REG_HOME, out);
+  devsim_modem_set_registration (m, DEVSIM_REG_HOME, out);
   g_assert_cmpstr (out->str, ==, "\r\n+CEREG: 1\r\n\r\n+CREG: 1\r\n");
   g_string_truncate (out, 0);
-  sim_modem_set_registration (m, SIM_REG_HOME, out);
+  devsim_modem_set_registration (m, DEVSIM_REG_HOME, out);
   g_assert_cmpstr (out->str, ==, ""); /* unchanged: no URC */
 }
 
@@ -274,9 +274,9 @@ int
 main (int argc, char **argv)
 {
   tc_init (&argc, &argv);
-  g_test_add_func ("/sim-modem/transcripts", test_transcripts);
-  g_test_add_func ("/sim-modem/table", test_table);
-  g_test_add_func ("/sim-modem/boot-urcs", test_boot_urcs);
-  g_test_add_func ("/sim-modem/registration-urcs", test_registration_urcs);
+  g_test_add_func ("/devsim-modem/transcripts", test_transcripts);
+  g_test_add_func ("/devsim-modem/table", test_table);
+  g_test_add_func ("/devsim-modem/boot-urcs", test_boot_urcs);
+  g_test_add_func ("/devsim-modem/registration-urcs", test_registration_urcs);
   return g_test_run ();
 }

@@ -1,11 +1,11 @@
-/* tests/test-sim-device.c - simulated units in a SimWorld: identity in the
+/* tests/test-devsim-device.c - simulated units in a DevsimWorld: identity in the
  * profile's style over the slot's pty (raw AT), the firmware's bootstrap
  * against a scripted loopback server, radio on/off, and the device-level
  * faults. */
-#include "drivers/fixture/sim-world.h"
+#include "drivers/fixture/devsim/devsim-world.h"
 #include "drivers/modem/modem.h"
 #include "tests/common/test-common.h"
-#include "tests/test-sim-helpers.h"
+#include "tests/test-devsim-helpers.h"
 
 #include <string.h>
 
@@ -16,14 +16,14 @@
 typedef struct {
   HttpStub *stub;
   GPtrArray *units;
-  SimWorld *world;
+  DevsimWorld *world;
   AtPort *port;
 } Rig;
 
-static SimUnitSpec *unit (Rig *r, guint i);
+static DevsimUnitSpec *unit (Rig *r, guint i);
 
 static gboolean
-is_booted (const SimUnitStatus *st, gpointer data)
+is_booted (const DevsimUnitStatus *st, gpointer data)
 {
   return st->booted;
 }
@@ -36,12 +36,12 @@ rig_new (const char *profile, const char *faults, guint n, gboolean boot)
   g_autoptr (GError) error = NULL;
   g_autoptr (GRand) rand = g_rand_new_with_seed (42);
   Rig *r = g_new0 (Rig, 1);
-  SimWorldConfig cfg = { 0 };
-  SimSlotInfo info;
+  DevsimWorldConfig cfg = { 0 };
+  DevsimSlotInfo info;
 
   r->stub = http_stub_new ();
-  r->units = sim_units_generate (n, profile, rand);
-  g_assert_true (sim_units_apply_faults (r->units, faults, rand, &error));
+  r->units = devsim_units_generate (n, profile, rand);
+  g_assert_true (devsim_units_apply_faults (r->units, faults, rand, &error));
   g_assert_no_error (error);
   cfg.slots = 1;
   cfg.units = r->units;
@@ -49,28 +49,28 @@ rig_new (const char *profile, const char *faults, guint n, gboolean boot)
   cfg.speed = SPEED;
   cfg.traffic_ms = TRAFFIC_MS;
   cfg.manual_power = TRUE;
-  r->world = sim_world_new (&cfg, &error);
+  r->world = devsim_world_new (&cfg, &error);
   g_assert_no_error (error);
-  sim_world_slot_info (r->world, 1, &info);
+  devsim_world_slot_info (r->world, 1, &info);
   r->port = at_port_open (info.port);
-  sim_slot_info_clear (&info);
+  devsim_slot_info_clear (&info);
   /* the world notices the host within a poll period; wait for it so that
    * nothing the unit sends at power-up is lost */
   for (guint i = 0; i < 1000; i++) {
     gboolean up;
-    sim_world_slot_info (r->world, 1, &info);
+    devsim_world_slot_info (r->world, 1, &info);
     up = info.host_connected;
-    sim_slot_info_clear (&info);
+    devsim_slot_info_clear (&info);
     if (up)
       break;
     g_usleep (5000);
   }
-  g_assert_true (sim_world_power (r->world, 1, TRUE, &error));
+  g_assert_true (devsim_world_power (r->world, 1, TRUE, &error));
   g_assert_no_error (error);
   if (boot) {
     g_autofree char *ok = NULL;
     g_assert_true (
-        sim_world_wait_status (r->world, unit (r, 0)->device_id, is_booted, NULL, WAIT_MS));
+        devsim_world_wait_status (r->world, unit (r, 0)->device_id, is_booted, NULL, WAIT_MS));
     ok = at_port_cmd (r->port, "AT", WAIT_MS);
     g_assert_nonnull (ok);
   }
@@ -81,26 +81,26 @@ static void
 rig_free (Rig *r)
 {
   at_port_close (r->port);
-  sim_world_free (r->world);
+  devsim_world_free (r->world);
   g_ptr_array_unref (r->units);
   http_stub_free (r->stub);
   g_free (r);
 }
 
-static SimUnitSpec *
+static DevsimUnitSpec *
 unit (Rig *r, guint i)
 {
   return r->units->pdata[i];
 }
 
 static gboolean
-is_attached (const SimUnitStatus *st, gpointer data)
+is_attached (const DevsimUnitStatus *st, gpointer data)
 {
   return st->attached;
 }
 
 static gboolean
-selftest_done (const SimUnitStatus *st, gpointer data)
+selftest_done (const DevsimUnitStatus *st, gpointer data)
 {
   return st->selftest_done;
 }
@@ -125,7 +125,7 @@ static const struct {
 };
 
 static char *
-fill (const char *tmpl, SimUnitSpec *u)
+fill (const char *tmpl, DevsimUnitSpec *u)
 {
   g_auto (GStrv) a = g_strsplit (tmpl, "{IMEI}", -1);
   g_autofree char *s1 = g_strjoinv (u->imei, a);
@@ -183,17 +183,17 @@ test_station_reads_profiles (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     Rig *r = rig_new (cases[i].profile, cases[i].faults, 1, TRUE);
-    SimUnitSpec *u = unit (r, 0);
+    DevsimUnitSpec *u = unit (r, 0);
     g_autoptr (GError) error = NULL;
     g_autoptr (Modem) modem = NULL;
     g_autoptr (ModemIdentity) id = NULL;
-    SimSlotInfo info;
+    DevsimSlotInfo info;
 
     g_test_message ("%s %s", cases[i].profile, cases[i].faults ? cases[i].faults : "");
     g_clear_pointer (&r->port, at_port_close); /* one reader on the pty */
-    sim_world_slot_info (r->world, 1, &info);
+    devsim_world_slot_info (r->world, 1, &info);
     modem = modem_open (info.port, 0, &error);
-    sim_slot_info_clear (&info);
+    devsim_slot_info_clear (&info);
     g_assert_no_error (error);
     id = modem_identify (modem, NULL, &error);
     g_assert_no_error (error);
@@ -216,7 +216,7 @@ static void
 test_bootstrap_and_radio (void)
 {
   Rig *r = rig_new (NULL, NULL, 1, TRUE);
-  SimUnitSpec *u = unit (r, 0);
+  DevsimUnitSpec *u = unit (r, 0);
   g_autofree char *path = g_strdup_printf ("/beam/%s/register", u->device_id);
   g_autofree char *tags = NULL, *beam = NULL, *reg = NULL, *off = NULL, *on = NULL;
   gboolean had_imei = FALSE;
@@ -231,7 +231,7 @@ test_bootstrap_and_radio (void)
   g_assert_nonnull (strstr (beam, u->device_id));
   tags = http_stub_find_body (r->stub, "PUT", "/metadata/v1/subscriber/tags", u->imsi, NULL);
   g_assert_cmpstr (tags, ==, "[{\"tagName\":\"selftest\",\"tagValue\":\"pass\"}]");
-  g_assert_true (sim_world_wait_status (r->world, u->device_id, selftest_done, NULL, WAIT_MS));
+  g_assert_true (devsim_world_wait_status (r->world, u->device_id, selftest_done, NULL, WAIT_MS));
 
   reg = at_port_cmd (r->port, "AT+CEREG?", WAIT_MS);
   /* registered, roaming: the default plan01s SIM (IMSI 295050...) roams in Japan */
@@ -264,7 +264,7 @@ test_bootstrap_and_radio (void)
   g_assert_cmpuint (http_stub_count (r->stub, "POST", "/beam/", NULL), ==, beams);
 
   /* power off while attached detaches too */
-  g_assert_true (sim_world_power (r->world, 1, FALSE, NULL));
+  g_assert_true (devsim_world_power (r->world, 1, FALSE, NULL));
   g_assert_true (http_stub_wait (r->stub, "POST", "/air/detach", u->imsi, 2, WAIT_MS));
   g_assert_true (at_port_quiet (r->port, 200) || TRUE);
   g_assert_null (at_port_cmd (r->port, "AT", 300)); /* unpowered: silent */
@@ -277,7 +277,7 @@ static void
 test_fault_selftest_fail (void)
 {
   Rig *r = rig_new (NULL, "unit1=selftest-fail@E42", 1, TRUE);
-  SimUnitSpec *u = unit (r, 0);
+  DevsimUnitSpec *u = unit (r, 0);
   g_autofree char *tags = NULL;
 
   g_assert_true (
@@ -291,9 +291,9 @@ static void
 test_fault_no_register (void)
 {
   Rig *r = rig_new (NULL, "unit1=no-register", 1, TRUE);
-  SimUnitSpec *u = unit (r, 0);
+  DevsimUnitSpec *u = unit (r, 0);
 
-  g_assert_true (sim_world_wait_status (r->world, u->device_id, selftest_done, NULL, WAIT_MS));
+  g_assert_true (devsim_world_wait_status (r->world, u->device_id, selftest_done, NULL, WAIT_MS));
   g_assert_cmpuint (http_stub_count (r->stub, "POST", "/beam/", NULL), ==, 0);
   rig_free (r);
 }
@@ -313,18 +313,18 @@ test_fault_unknown_imsi (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GRand) rand = g_rand_new_with_seed (9);
-  g_autoptr (GPtrArray) units = sim_units_generate (2, NULL, rand);
-  g_autofree char *imsi = g_strdup (((SimUnitSpec *)units->pdata[0])->imsi);
+  g_autoptr (GPtrArray) units = devsim_units_generate (2, NULL, rand);
+  g_autofree char *imsi = g_strdup (((DevsimUnitSpec *)units->pdata[0])->imsi);
 
   /* the fault gives the unit a SIM the emulator was never told about */
-  g_assert_true (sim_units_apply_faults (units, "unit1=unknown-imsi", rand, &error));
-  g_assert_cmpstr (((SimUnitSpec *)units->pdata[0])->imsi, !=, imsi);
-  g_assert_false (((SimUnitSpec *)units->pdata[0])->register_sim);
-  g_assert_true (((SimUnitSpec *)units->pdata[1])->register_sim);
+  g_assert_true (devsim_units_apply_faults (units, "unit1=unknown-imsi", rand, &error));
+  g_assert_cmpstr (((DevsimUnitSpec *)units->pdata[0])->imsi, !=, imsi);
+  g_assert_false (((DevsimUnitSpec *)units->pdata[0])->register_sim);
+  g_assert_true (((DevsimUnitSpec *)units->pdata[1])->register_sim);
 
   {
     Rig *r = rig_new (NULL, "unit1=unknown-imsi", 1, TRUE);
-    SimUnitSpec *u = unit (r, 0);
+    DevsimUnitSpec *u = unit (r, 0);
     http_stub_set_unknown (r->stub, u->imsi);
     /* refused (403): retried a bounded number of times, never registers */
     g_assert_true (http_stub_wait (r->stub, "GET", "/metadata/v1/subscriber", u->imsi, 2, WAIT_MS));
@@ -339,7 +339,8 @@ test_fault_attach_timeout (void)
   Rig *r = rig_new (NULL, "unit1=attach-timeout", 1, TRUE);
   g_autofree char *reg = NULL, *csq = NULL;
 
-  g_assert_false (sim_world_wait_status (r->world, unit (r, 0)->device_id, is_attached, NULL, 500));
+  g_assert_false (
+      devsim_world_wait_status (r->world, unit (r, 0)->device_id, is_attached, NULL, 500));
   reg = at_port_cmd (r->port, "AT+CEREG?", WAIT_MS);
   g_assert_nonnull (strstr (reg, "+CEREG: 0,2\r\n"));
   csq = at_port_cmd (r->port, "AT+CSQ", WAIT_MS);
@@ -369,7 +370,7 @@ static void
 test_fault_sim_pin (void)
 {
   Rig *r = rig_new (NULL, "unit1=sim-pin", 1, TRUE);
-  SimUnitSpec *u = unit (r, 0);
+  DevsimUnitSpec *u = unit (r, 0);
   g_autofree char *cpin = NULL, *cimi = NULL, *ok = NULL;
 
   cpin = at_port_cmd (r->port, "AT+CPIN?", WAIT_MS);
@@ -377,10 +378,10 @@ test_fault_sim_pin (void)
   g_free (at_port_cmd (r->port, "AT+CMEE=2", WAIT_MS));
   cimi = at_port_cmd (r->port, "AT+CIMI", WAIT_MS);
   g_assert_nonnull (strstr (cimi, "+CME ERROR: SIM PIN required\r\n"));
-  g_assert_false (sim_world_wait_status (r->world, u->device_id, is_attached, NULL, 300));
+  g_assert_false (devsim_world_wait_status (r->world, u->device_id, is_attached, NULL, 300));
   ok = at_port_cmd (r->port, "AT+CPIN=\"1234\"", WAIT_MS);
   g_assert_nonnull (strstr (ok, "OK\r\n"));
-  g_assert_true (sim_world_wait_status (r->world, u->device_id, is_attached, NULL, WAIT_MS));
+  g_assert_true (devsim_world_wait_status (r->world, u->device_id, is_attached, NULL, WAIT_MS));
   g_assert_true (http_stub_wait (r->stub, "POST", "/beam/", u->imsi, 1, WAIT_MS));
   rig_free (r);
 }
@@ -389,10 +390,10 @@ static void
 test_fault_radio_off_ignored (void)
 {
   Rig *r = rig_new (NULL, "unit1=radio-off-ignored@2000", 1, TRUE);
-  SimUnitSpec *u = unit (r, 0);
+  DevsimUnitSpec *u = unit (r, 0);
   guint gets;
 
-  g_assert_true (sim_world_wait_status (r->world, u->device_id, selftest_done, NULL, WAIT_MS));
+  g_assert_true (devsim_world_wait_status (r->world, u->device_id, selftest_done, NULL, WAIT_MS));
   g_free (at_port_cmd (r->port, "AT+CFUN=0", WAIT_MS));
   g_assert_true (http_stub_wait (r->stub, "POST", "/air/detach", u->imsi, 1, WAIT_MS));
   gets = http_stub_count (r->stub, "GET", "/metadata/v1/subscriber", u->imsi);
@@ -430,33 +431,33 @@ test_fault_dup_imei (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GRand) rand = g_rand_new_with_seed (11);
-  g_autoptr (GPtrArray) units = sim_units_generate (3, NULL, rand);
+  g_autoptr (GPtrArray) units = devsim_units_generate (3, NULL, rand);
 
-  g_assert_true (sim_units_apply_faults (units, "unit3=dup-imei", rand, &error));
-  g_assert_cmpstr (((SimUnitSpec *)units->pdata[2])->imei, ==,
-                   ((SimUnitSpec *)units->pdata[1])->imei);
-  g_assert_cmpstr (((SimUnitSpec *)units->pdata[0])->imei, !=,
-                   ((SimUnitSpec *)units->pdata[1])->imei);
+  g_assert_true (devsim_units_apply_faults (units, "unit3=dup-imei", rand, &error));
+  g_assert_cmpstr (((DevsimUnitSpec *)units->pdata[2])->imei, ==,
+                   ((DevsimUnitSpec *)units->pdata[1])->imei);
+  g_assert_cmpstr (((DevsimUnitSpec *)units->pdata[0])->imei, !=,
+                   ((DevsimUnitSpec *)units->pdata[1])->imei);
 }
 
 int
 main (int argc, char **argv)
 {
   tc_init (&argc, &argv);
-  g_test_add_func ("/sim-device/identity-styles", test_identity_styles);
-  g_test_add_func ("/sim-device/boot-urcs", test_boot_urcs_and_echo);
-  g_test_add_func ("/sim-device/station-reads-profiles", test_station_reads_profiles);
-  g_test_add_func ("/sim-device/bootstrap-and-radio", test_bootstrap_and_radio);
-  g_test_add_func ("/sim-device/fault/selftest-fail", test_fault_selftest_fail);
-  g_test_add_func ("/sim-device/fault/no-register", test_fault_no_register);
-  g_test_add_func ("/sim-device/fault/wrong-id", test_fault_wrong_id);
-  g_test_add_func ("/sim-device/fault/unknown-imsi", test_fault_unknown_imsi);
-  g_test_add_func ("/sim-device/fault/attach-timeout", test_fault_attach_timeout);
-  g_test_add_func ("/sim-device/fault/nosim", test_fault_nosim);
-  g_test_add_func ("/sim-device/fault/sim-pin", test_fault_sim_pin);
-  g_test_add_func ("/sim-device/fault/radio-off-ignored", test_fault_radio_off_ignored);
-  g_test_add_func ("/sim-device/fault/silent", test_fault_silent);
-  g_test_add_func ("/sim-device/fault/garbage", test_fault_garbage);
-  g_test_add_func ("/sim-device/fault/dup-imei", test_fault_dup_imei);
+  g_test_add_func ("/devsim-device/identity-styles", test_identity_styles);
+  g_test_add_func ("/devsim-device/boot-urcs", test_boot_urcs_and_echo);
+  g_test_add_func ("/devsim-device/station-reads-profiles", test_station_reads_profiles);
+  g_test_add_func ("/devsim-device/bootstrap-and-radio", test_bootstrap_and_radio);
+  g_test_add_func ("/devsim-device/fault/selftest-fail", test_fault_selftest_fail);
+  g_test_add_func ("/devsim-device/fault/no-register", test_fault_no_register);
+  g_test_add_func ("/devsim-device/fault/wrong-id", test_fault_wrong_id);
+  g_test_add_func ("/devsim-device/fault/unknown-imsi", test_fault_unknown_imsi);
+  g_test_add_func ("/devsim-device/fault/attach-timeout", test_fault_attach_timeout);
+  g_test_add_func ("/devsim-device/fault/nosim", test_fault_nosim);
+  g_test_add_func ("/devsim-device/fault/sim-pin", test_fault_sim_pin);
+  g_test_add_func ("/devsim-device/fault/radio-off-ignored", test_fault_radio_off_ignored);
+  g_test_add_func ("/devsim-device/fault/silent", test_fault_silent);
+  g_test_add_func ("/devsim-device/fault/garbage", test_fault_garbage);
+  g_test_add_func ("/devsim-device/fault/dup-imei", test_fault_dup_imei);
   return g_test_run ();
 }

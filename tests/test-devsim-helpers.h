@@ -1,4 +1,4 @@
-/* tests/test-sim-helpers.h - what the simulator tests share: a scripted
+/* tests/test-devsim-helpers.h - what the simulator tests share: a scripted
  * loopback HTTP server standing in for the emulator's air side, and a raw
  * AT port on a pty. */
 #pragma once

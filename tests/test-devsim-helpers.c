@@ -1,5 +1,5 @@
-/* tests/test-sim-helpers.c - scripted air side and raw AT port. */
-#include "tests/test-sim-helpers.h"
+/* tests/test-devsim-helpers.c - scripted air side and raw AT port. */
+#include "tests/test-devsim-helpers.h"
 
 #include <errno.h>
 #include <fcntl.h>
