@@ -6,6 +6,13 @@
 - dependencies point downwards: drivers/ and labels/ include nothing from
   station/, ui/ or fixtures/; station/ includes nothing from ui/ or fixtures/;
   nothing but tests/ (and fixtures/ itself) includes fixtures/;
+- one folder per driver (libsigrok style): a fixture or printer driver's
+  folder (drivers/fixture/NAME/, drivers/printer/NAME/) includes nothing
+  from another driver's folder, only the shared headers of drivers/ (its
+  area's fixture-driver.h / printer-drivers.h, serial, at, ...); the
+  shared code of drivers/ includes no driver folder (it names the drivers
+  through the one explicit list); fixture-driver.h and printer-drivers.h
+  (what a driver provides) are included only inside their area;
 - each third-party library header is included by one file of its folder only
   (the wrapper), so swapping a library touches one file.
 """
@@ -34,7 +41,9 @@ WRAPPED = {
 def sources():
     for layer in LAYERS:
         base = os.path.join(root, layer)
-        for d, _, files in os.walk(base):
+        for d, dirs, files in os.walk(base):
+            if os.path.relpath(d, root) == 'tests':
+                dirs[:] = [x for x in dirs if x != 'data']  # test data, not sources
             for f in files:
                 if f.endswith(('.c', '.h')):
                     p = os.path.join(d, f)
@@ -56,6 +65,37 @@ for layer, p, inc in files:
         if i.startswith(FORBIDDEN.get(layer, ())):
             bad.append(f'{p} includes {i}')
 checks.append(('includes point down the layers', bad))
+
+DRIVER_AREAS = ('drivers/fixture/', 'drivers/printer/')
+
+
+def driver_folder(path):
+    """'drivers/fixture/textjig/' for a path in that driver's folder, else None."""
+    for area in DRIVER_AREAS:
+        if path.startswith(area) and '/' in path[len(area):]:
+            return area + path[len(area):].split('/')[0] + '/'
+    return None
+
+
+crossed = []
+for layer, p, inc in files:
+    if layer != 'drivers':
+        continue
+    own = driver_folder(p)
+    for i in inc:
+        other = driver_folder(i)
+        if other is not None and other != own:
+            crossed.append(f'{p} includes {i} (driver folder {other})')
+checks.append(('a driver folder includes no other driver folder', crossed))
+
+private = []
+for layer, p, inc in files:
+    for i in inc:
+        for area, header in (('drivers/fixture/', 'fixture-driver.h'),
+                             ('drivers/printer/', 'printer-drivers.h')):
+            if i == area + header and not p.startswith(area):
+                private.append(f'{p} includes {i} (only {area} may)')
+checks.append(('driver vtable headers stay in their area', private))
 
 users = defaultdict(lambda: defaultdict(set))
 for layer, p, inc in files:

@@ -3,11 +3,11 @@
  * pty: textjig to fixture-sim's controller), with the events and every
  * injected fault, and with one worker thread per slot. */
 #include "drivers/fixture/fixture.h"
-#include "drivers/fixture/sim-setup.h"
-#include "drivers/fixture/sim-world.h"
+#include "drivers/fixture/devsim/devsim-setup.h"
+#include "drivers/fixture/devsim/devsim-world.h"
 #include "fixtures/fixture-sim/jig-server.h"
 #include "tests/common/test-common.h"
-#include "tests/test-sim-helpers.h"
+#include "tests/test-devsim-helpers.h"
 
 #include <string.h>
 
@@ -16,8 +16,8 @@
 typedef struct {
   const char *driver; /* "sim" or "textjig" */
   HttpStub *stub;
-  SimWorld *world;  /* the sim driver's, or ours for textjig */
-  GPtrArray *units; /* textjig: ours */
+  DevsimWorld *world; /* the sim driver's, or ours for textjig */
+  GPtrArray *units;   /* textjig: ours */
   JigServer *jig;
   Fixture *f;
 } Rig;
@@ -39,16 +39,16 @@ rig_new (const char *driver, guint slots, guint n, const char *faults)
         http_stub_url (r->stub), esc ? "&faults=" : "", esc ? esc : "");
     r->f = fixture_open (uri, NULL, NULL, &error);
     g_assert_no_error (error);
-    r->world = sim_world_from_fixture (r->f);
+    r->world = devsim_world_from_fixture (r->f);
   } else {
-    SimSetup setup = { .generate = n,
-                       .api_root = http_stub_url (r->stub),
-                       .faults = faults,
-                       .seed = 7,
-                       .have_seed = TRUE };
-    SimWorldConfig cfg = { 0 };
+    DevsimSetup setup = { .generate = n,
+                          .api_root = http_stub_url (r->stub),
+                          .faults = faults,
+                          .seed = 7,
+                          .have_seed = TRUE };
+    DevsimWorldConfig cfg = { 0 };
 
-    r->units = sim_setup_units (&setup, &error);
+    r->units = devsim_setup_units (&setup, &error);
     g_assert_no_error (error);
     r->jig = jig_server_new ();
     cfg.slots = slots;
@@ -57,7 +57,7 @@ rig_new (const char *driver, guint slots, guint n, const char *faults)
     cfg.speed = 100;
     cfg.event_func = jig_server_event;
     cfg.event_data = r->jig;
-    r->world = sim_world_new (&cfg, &error);
+    r->world = devsim_world_new (&cfg, &error);
     g_assert_no_error (error);
     g_assert_true (jig_server_start (r->jig, r->world, &error));
     uri = g_strdup_printf ("pty:%s?timeout=400&retries=2", jig_server_port (r->jig));
@@ -73,7 +73,7 @@ rig_free (Rig *r)
 {
   fixture_close (r->f);
   if (r->jig != NULL) {
-    sim_world_free (r->world);
+    devsim_world_free (r->world);
     jig_server_free (r->jig);
     g_ptr_array_unref (r->units);
   }
@@ -81,10 +81,10 @@ rig_free (Rig *r)
   g_free (r);
 }
 
-static SimUnitSpec *
+static DevsimUnitSpec *
 unit (Rig *r, guint i)
 {
-  return sim_world_units (r->world)->pdata[i];
+  return devsim_world_units (r->world)->pdata[i];
 }
 
 static FixtureEvent *
@@ -123,7 +123,7 @@ start_unit (Rig *r, guint slot, char **device_id)
 }
 
 static gboolean
-booted (const SimUnitStatus *st, gpointer data)
+booted (const DevsimUnitStatus *st, gpointer data)
 {
   return st->booted;
 }
@@ -131,7 +131,7 @@ booted (const SimUnitStatus *st, gpointer data)
 static char *
 cmd (Rig *r, AtPort *p, const char *device_id, const char *c)
 {
-  g_assert_true (sim_world_wait_status (r->world, device_id, booted, NULL, WAIT_MS));
+  g_assert_true (devsim_world_wait_status (r->world, device_id, booted, NULL, WAIT_MS));
   return at_port_cmd (p, c, WAIT_MS);
 }
 
@@ -146,7 +146,7 @@ case_basic (const char *driver)
   g_autofree char *gsn = NULL, *id3 = NULL;
   g_autoptr (FixtureEvent) removed = NULL, inserted = NULL;
   g_autoptr (AtPort) at = NULL;
-  SimSlotInfo info;
+  DevsimSlotInfo info;
 
   g_assert_cmpuint (fixture_slot_count (r->f), ==, 2);
   g_assert_true (fixture_has_actuator (r->f));
@@ -163,10 +163,10 @@ case_basic (const char *driver)
   g_assert_true (fixture_insert (r->f, 1, NULL, &error));
   g_assert_true (fixture_power (r->f, 1, TRUE, NULL, &error));
   g_assert_no_error (error);
-  sim_world_slot_info (r->world, 1, &info);
+  devsim_world_slot_info (r->world, 1, &info);
   g_assert_true (info.powered);
   g_assert_cmpint (info.led, ==, FIXTURE_LED_BUSY);
-  sim_slot_info_clear (&info);
+  devsim_slot_info_clear (&info);
   g_assert_true (fixture_probe_modem (r->f, 1, WAIT_MS, NULL, &error));
   g_assert_no_error (error);
   port = fixture_port (r->f, 1, NULL, &error);
@@ -183,9 +183,9 @@ case_basic (const char *driver)
   g_assert_false (fixture_slot_check (r->f, 1, &error));
   g_assert_error (error, FIXTURE_ERROR, FIXTURE_ERROR_UNIT_REMOVED);
   g_clear_error (&error);
-  sim_world_slot_info (r->world, 1, &info);
+  devsim_world_slot_info (r->world, 1, &info);
   g_assert_cmpint (info.led, ==, FIXTURE_LED_PASS);
-  sim_slot_info_clear (&info);
+  devsim_slot_info_clear (&info);
   g_assert_true (fixture_wait_unit (r->f, 1, WAIT_MS, &id3, NULL, &error));
   g_assert_cmpstr (id3, ==, unit (r, 2)->device_id);
   g_assert_true (fixture_slot_check (r->f, 1, &error));
@@ -348,7 +348,7 @@ case_estop (const char *driver)
   g_autoptr (AtPort) at = start_unit (r, 1, &id);
   g_autoptr (AtPort) at2 = start_unit (r, 2, &id2);
   g_autoptr (FixtureEvent) ev = NULL, cleared = NULL;
-  SimSlotInfo info;
+  DevsimSlotInfo info;
 
   g_free (cmd (r, at, id, "AT"));
   ev = wait_event (r, FIXTURE_EVENT_ESTOP, 0);
@@ -356,9 +356,9 @@ case_estop (const char *driver)
   g_assert_error (error, FIXTURE_ERROR, FIXTURE_ERROR_EMERGENCY_STOP);
   g_clear_error (&error);
   /* every slot lost power */
-  sim_world_slot_info (r->world, 2, &info);
+  devsim_world_slot_info (r->world, 2, &info);
   g_assert_false (info.powered);
-  sim_slot_info_clear (&info);
+  devsim_slot_info_clear (&info);
   g_assert_false (fixture_power (r->f, 2, TRUE, NULL, &error));
   g_assert_error (error, FIXTURE_ERROR, FIXTURE_ERROR_EMERGENCY_STOP);
   g_clear_error (&error);
@@ -500,17 +500,17 @@ case_workers (const char *driver)
 /* The operator: puts the next unit in (the world's feeder), "scans" it,
  * and takes it out when told. */
 typedef struct {
-  SimWorld *world;
+  DevsimWorld *world;
   guint removed;
-} SimOperator;
+} DevsimOperator;
 
 static char *
 op_insert (gpointer data, guint slot, guint timeout_ms, GCancellable *c, GError **error)
 {
-  SimOperator *op = data;
+  DevsimOperator *op = data;
   char *id = NULL;
 
-  if (!sim_world_wait_unit (op->world, slot, timeout_ms, &id, c, error))
+  if (!devsim_world_wait_unit (op->world, slot, timeout_ms, &id, c, error))
     return NULL;
   return id;
 }
@@ -519,10 +519,10 @@ static gboolean
 op_remove (gpointer data, guint slot, FixtureLed led, guint timeout_ms, GCancellable *c,
            GError **error)
 {
-  SimOperator *op = data;
+  DevsimOperator *op = data;
 
   op->removed++;
-  return sim_world_eject (op->world, slot, error);
+  return devsim_world_eject (op->world, slot, error);
 }
 
 static void
@@ -530,24 +530,24 @@ test_manual_with_simulator (void)
 {
   static const FixtureOperator ops = { op_insert, op_remove, NULL };
   g_autoptr (GError) error = NULL;
-  SimSetup setup = { .generate = 3, .seed = 3, .have_seed = TRUE, .faults = "unit2=silent" };
-  g_autoptr (GPtrArray) units = sim_setup_units (&setup, &error);
-  SimWorldConfig cfg = { .slots = 1, .units = units, .speed = 100 };
-  g_autoptr (SimWorld) world = sim_world_new (&cfg, &error);
-  SimOperator op = { world, 0 };
+  DevsimSetup setup = { .generate = 3, .seed = 3, .have_seed = TRUE, .faults = "unit2=silent" };
+  g_autoptr (GPtrArray) units = devsim_setup_units (&setup, &error);
+  DevsimWorldConfig cfg = { .slots = 1, .units = units, .speed = 100 };
+  g_autoptr (DevsimWorld) world = devsim_world_new (&cfg, &error);
+  DevsimOperator op = { world, 0 };
   FixtureOpenOptions opts = { .operator= & ops, .operator_data = &op };
   g_autofree char *uri = NULL, *id = NULL, *id2 = NULL, *id3 = NULL;
   g_autoptr (Fixture) f = NULL;
-  SimSlotInfo info;
+  DevsimSlotInfo info;
 
   g_assert_no_error (error);
-  sim_world_slot_info (world, 1, &info);
+  devsim_world_slot_info (world, 1, &info);
   uri = g_strdup_printf ("manual:?port=%s", info.port);
-  sim_slot_info_clear (&info);
+  devsim_slot_info_clear (&info);
   f = fixture_open (uri, &opts, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (fixture_wait_unit (f, 1, WAIT_MS, &id, NULL, &error));
-  g_assert_cmpstr (id, ==, ((SimUnitSpec *)units->pdata[0])->device_id);
+  g_assert_cmpstr (id, ==, ((DevsimUnitSpec *)units->pdata[0])->device_id);
   g_assert_true (fixture_power (f, 1, TRUE, NULL, &error));
   g_assert_true (fixture_probe_modem (f, 1, WAIT_MS, NULL, &error));
   g_assert_no_error (error);
@@ -555,7 +555,7 @@ test_manual_with_simulator (void)
   g_assert_cmpuint (op.removed, ==, 1);
   /* the second unit's modem is silent */
   g_assert_true (fixture_wait_unit (f, 1, WAIT_MS, &id2, NULL, &error));
-  g_assert_cmpstr (id2, ==, ((SimUnitSpec *)units->pdata[1])->device_id);
+  g_assert_cmpstr (id2, ==, ((DevsimUnitSpec *)units->pdata[1])->device_id);
   g_assert_false (fixture_probe_modem (f, 1, 600, NULL, &error));
   g_assert_error (error, FIXTURE_ERROR, FIXTURE_ERROR_MODEM_SILENT);
   g_clear_error (&error);

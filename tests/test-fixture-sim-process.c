@@ -5,7 +5,7 @@
  * Beam registration forwarded), radio off, SIGTERM, and the usage errors. */
 #include "drivers/fixture/fixture.h"
 #include "tests/common/test-common.h"
-#include "tests/test-sim-helpers.h"
+#include "tests/test-devsim-helpers.h"
 
 #include <json-glib/json-glib.h>
 #include <signal.h>

@@ -3,9 +3,9 @@
  * sends damaged replies, speaks another major version or loses events; and
  * the simulated controller answering a retransmission without acting twice. */
 #include "drivers/fixture/fixture.h"
-#include "drivers/fixture/sim-setup.h"
-#include "drivers/fixture/sim-world.h"
-#include "drivers/fixture/textjig-protocol.h"
+#include "drivers/fixture/devsim/devsim-setup.h"
+#include "drivers/fixture/devsim/devsim-world.h"
+#include "drivers/fixture/textjig/protocol.h"
 #include "fixtures/fixture-sim/jig-server.h"
 #include "tests/common/test-common.h"
 
@@ -272,17 +272,17 @@ static void
 test_server_dedup (void)
 {
   g_autoptr (GError) error = NULL;
-  SimSetup setup = { .generate = 3, .seed = 1, .have_seed = TRUE };
-  g_autoptr (GPtrArray) units = sim_setup_units (&setup, &error);
+  DevsimSetup setup = { .generate = 3, .seed = 1, .have_seed = TRUE };
+  g_autoptr (GPtrArray) units = devsim_setup_units (&setup, &error);
   JigServer *jig = jig_server_new ();
-  SimWorldConfig cfg = {
+  DevsimWorldConfig cfg = {
     .slots = 1, .units = units, .speed = 100, .event_func = jig_server_event, .event_data = jig
   };
-  SimWorld *world = sim_world_new (&cfg, &error);
+  DevsimWorld *world = devsim_world_new (&cfg, &error);
   g_autofree char *frame = textjig_frame ("5 EJECT 1");
   g_autofree char *junk = g_strdup ("5 EJECT 1*00\n");
   g_autoptr (GString) got = g_string_new (NULL);
-  SimWorldState st;
+  DevsimWorldState st;
   int fd;
 
   g_assert_no_error (error);
@@ -307,11 +307,11 @@ test_server_dedup (void)
   g_assert_nonnull (strstr (got->str, "0 ERR CRC*"));
   g_assert_nonnull (strstr (got->str, "5 OK*"));
   g_assert_nonnull (strstr (strstr (got->str, "5 OK*") + 1, "5 OK*")); /* answered twice */
-  sim_world_state (world, &st);
+  devsim_world_state (world, &st);
   g_assert_cmpuint (st.loaded, ==, 2); /* ... but ejected once: one new unit */
   g_assert_cmpuint (st.remaining, ==, 1);
   close (fd);
-  sim_world_free (world);
+  devsim_world_free (world);
   jig_server_free (jig);
 }
 

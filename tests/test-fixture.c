@@ -3,8 +3,8 @@
  * error codes and exit codes, the manual driver with a scripted operator,
  * simulator manifests, generated identities and the --faults grammar. */
 #include "drivers/fixture/fixture.h"
-#include "drivers/fixture/sim-setup.h"
-#include "drivers/fixture/textjig-protocol.h"
+#include "drivers/fixture/devsim/devsim-setup.h"
+#include "drivers/fixture/textjig/protocol.h"
 #include "drivers/identity.h"
 #include "station/station-error.h"
 #include "tests/common/test-common.h"
@@ -270,7 +270,7 @@ test_event_timeout (void)
 /* ---- simulator units ---- */
 
 static void
-check_unit (SimUnitSpec *u)
+check_unit (DevsimUnitSpec *u)
 {
   g_assert_true (identity_device_id_check (u->device_id, NULL));
   g_assert_true (identity_imei_check (u->imei, NULL));
@@ -302,11 +302,11 @@ test_generate_plans (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_autoptr (GRand) rand = g_rand_new_with_seed (5);
-    g_autoptr (GPtrArray) units = sim_units_generate_plan (4, NULL, cases[i].plan, rand);
+    g_autoptr (GPtrArray) units = devsim_units_generate_plan (4, NULL, cases[i].plan, rand);
 
-    g_assert_true (sim_plan_check (cases[i].plan, NULL));
+    g_assert_true (devsim_plan_check (cases[i].plan, NULL));
     for (guint k = 0; k < units->len; k++) {
-      SimUnitSpec *u = units->pdata[k];
+      DevsimUnitSpec *u = units->pdata[k];
       g_assert_cmpstr (u->plan, ==, cases[i].plan);
       g_assert_true (identity_imsi_check (u->imsi, NULL));
       g_assert_true (identity_iccid_check (u->iccid, NULL));
@@ -316,8 +316,8 @@ test_generate_plans (void)
       g_assert_cmpint (u->roaming, ==, cases[i].roaming);
     }
   }
-  g_assert_false (sim_plan_check ("plan-Z", &error));
-  g_assert_error (error, SIM_ERROR, SIM_ERROR_PLAN);
+  g_assert_false (devsim_plan_check ("plan-Z", &error));
+  g_assert_error (error, DEVSIM_ERROR, DEVSIM_ERROR_PLAN);
   g_assert_nonnull (strstr (error->message, "plan-Z"));
 }
 
@@ -325,13 +325,13 @@ static void
 test_generate (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (1);
-  g_autoptr (GPtrArray) units = sim_units_generate (50, "mix", rand);
+  g_autoptr (GPtrArray) units = devsim_units_generate (50, "mix", rand);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GRand) rand2 = g_rand_new_with_seed (1);
-  g_autoptr (GPtrArray) again = sim_units_generate (50, "mix", rand2);
+  g_autoptr (GPtrArray) again = devsim_units_generate (50, "mix", rand2);
 
   for (guint i = 0; i < units->len; i++) {
-    SimUnitSpec *u = units->pdata[i];
+    DevsimUnitSpec *u = units->pdata[i];
     check_unit (u);
     g_assert_false (g_hash_table_contains (seen, u->imei));
     g_assert_false (g_hash_table_contains (seen, u->imsi));
@@ -340,14 +340,14 @@ test_generate (void)
     g_hash_table_add (seen, u->imsi);
     g_hash_table_add (seen, u->device_id);
     /* same seed, same units */
-    g_assert_cmpstr (u->imei, ==, ((SimUnitSpec *)again->pdata[i])->imei);
+    g_assert_cmpstr (u->imei, ==, ((DevsimUnitSpec *)again->pdata[i])->imei);
   }
   /* "mix" goes through the profiles; the default is the BG770A */
-  g_assert_cmpstr (((SimUnitSpec *)units->pdata[0])->profile, !=,
-                   ((SimUnitSpec *)units->pdata[1])->profile);
+  g_assert_cmpstr (((DevsimUnitSpec *)units->pdata[0])->profile, !=,
+                   ((DevsimUnitSpec *)units->pdata[1])->profile);
   {
-    g_autoptr (GPtrArray) d = sim_units_generate (1, NULL, rand);
-    g_assert_cmpstr (((SimUnitSpec *)d->pdata[0])->profile, ==, "quectel-bg770a-soracom");
+    g_autoptr (GPtrArray) d = devsim_units_generate (1, NULL, rand);
+    g_assert_cmpstr (((DevsimUnitSpec *)d->pdata[0])->profile, ==, "quectel-bg770a-soracom");
   }
 }
 
@@ -361,9 +361,9 @@ test_manifests (void)
   g_autofree char *bad = tc_data_path ("sim", "manifest-bad.json", NULL);
   g_autoptr (GPtrArray) a = NULL, b = NULL, c = NULL;
   gboolean reg = FALSE;
-  SimUnitSpec *u;
+  DevsimUnitSpec *u;
 
-  a = sim_units_load_manifest (json, rand, &reg, &error);
+  a = devsim_units_load_manifest (json, rand, &reg, &error);
   g_assert_no_error (error);
   g_assert_true (reg);
   g_assert_cmpuint (a->len, ==, 3);
@@ -371,12 +371,12 @@ test_manifests (void)
   g_assert_cmpstr (u->device_id, ==, "GT-0001");
   g_assert_cmpstr (u->imei, ==, "865502067709146");
   g_assert_cmpuint (u->boot_ms, ==, 1000);
-  g_assert_true (sim_unit_has_fault (u, SIM_FAULT_SELFTEST_FAIL));
-  g_assert_cmpstr (u->fault_arg[SIM_FAULT_SELFTEST_FAIL], ==, "E42");
-  g_assert_cmpuint (sim_unit_fault_uint (u, SIM_FAULT_REMOVED, 0), ==, 5);
+  g_assert_true (devsim_unit_has_fault (u, DEVSIM_FAULT_SELFTEST_FAIL));
+  g_assert_cmpstr (u->fault_arg[DEVSIM_FAULT_SELFTEST_FAIL], ==, "E42");
+  g_assert_cmpuint (devsim_unit_fault_uint (u, DEVSIM_FAULT_REMOVED, 0), ==, 5);
   u = a->pdata[1];
   g_assert_cmpstr (u->profile, ==, "nordic-nrf9160-slm");
-  g_assert_true (sim_unit_has_fault (u, SIM_FAULT_SIM_PIN));
+  g_assert_true (devsim_unit_has_fault (u, DEVSIM_FAULT_SIM_PIN));
   g_assert_cmpstr (u->pin, ==, "0000");
   g_assert_cmpuint (u->rssi, ==, 12);
   check_unit (u); /* missing identities were generated */
@@ -384,7 +384,7 @@ test_manifests (void)
   g_assert_cmpstr (u->imei, ==, "001027009999999"); /* a bad check digit is kept */
   g_assert_true (u->roaming);                       /* not a Japanese IMSI */
 
-  b = sim_units_load_manifest (ini, rand, &reg, &error);
+  b = devsim_units_load_manifest (ini, rand, &reg, &error);
   g_assert_no_error (error);
   g_assert_false (reg);
   g_assert_cmpuint (b->len, ==, 2);
@@ -392,13 +392,13 @@ test_manifests (void)
   g_assert_cmpstr (u->device_id, ==, "GT-0101");
   g_assert_cmpstr (u->profile, ==, "u-blox-sara-r412m");
   g_assert_cmpuint (u->attach_ms, ==, 500);
-  g_assert_cmpstr (u->fault_arg[SIM_FAULT_WRONG_ID], ==, "GT-9999");
-  g_assert_true (sim_unit_has_fault (u, SIM_FAULT_NO_REGISTER));
-  g_assert_true (sim_unit_has_fault (b->pdata[1], SIM_FAULT_NOSIM));
+  g_assert_cmpstr (u->fault_arg[DEVSIM_FAULT_WRONG_ID], ==, "GT-9999");
+  g_assert_true (devsim_unit_has_fault (u, DEVSIM_FAULT_NO_REGISTER));
+  g_assert_true (devsim_unit_has_fault (b->pdata[1], DEVSIM_FAULT_NOSIM));
 
-  c = sim_units_load_manifest (bad, rand, &reg, &error);
+  c = devsim_units_load_manifest (bad, rand, &reg, &error);
   g_assert_null (c);
-  g_assert_error (error, SIM_ERROR, SIM_ERROR_MANIFEST);
+  g_assert_error (error, DEVSIM_ERROR, DEVSIM_ERROR_MANIFEST);
   g_assert_nonnull (strstr (error->message, "GT_0001"));
 }
 
@@ -411,24 +411,24 @@ test_fault_specs (void)
   for (guint i = 0; lines[i] != NULL; i++) {
     g_auto (GStrv) f = NULL;
     g_autoptr (GRand) rand = g_rand_new_with_seed (3);
-    g_autoptr (GPtrArray) units = sim_units_generate (3, NULL, rand);
+    g_autoptr (GPtrArray) units = devsim_units_generate (3, NULL, rand);
     g_autoptr (GError) error = NULL;
     g_autoptr (GString) got = g_string_new (NULL);
 
     if (lines[i][0] == '#' || lines[i][0] == '\0')
       continue;
     f = g_strsplit (lines[i], "|", 2);
-    if (!sim_units_apply_faults (units, f[0], rand, &error)) {
-      g_assert_error (error, SIM_ERROR, SIM_ERROR_FAULTS);
+    if (!devsim_units_apply_faults (units, f[0], rand, &error)) {
+      g_assert_error (error, DEVSIM_ERROR, DEVSIM_ERROR_FAULTS);
       g_string_append (got, "error");
     } else {
       for (guint u = 0; u < units->len; u++) {
-        SimUnitSpec *s = units->pdata[u];
+        DevsimUnitSpec *s = units->pdata[u];
         GString *one = g_string_new (NULL);
-        for (guint k = 0; k < SIM_FAULT_COUNT; k++) {
-          if (!sim_unit_has_fault (s, (SimFault)k))
+        for (guint k = 0; k < DEVSIM_FAULT_COUNT; k++) {
+          if (!devsim_unit_has_fault (s, (DevsimFault)k))
             continue;
-          g_string_append_printf (one, "%s%s%s%s", one->len ? "+" : "", sim_fault_name (k),
+          g_string_append_printf (one, "%s%s%s%s", one->len ? "+" : "", devsim_fault_name (k),
                                   s->fault_arg[k] ? "@" : "",
                                   s->fault_arg[k] ? s->fault_arg[k] : "");
         }

@@ -8,7 +8,7 @@
 
 #include "drivers/printer/print-queue.h"
 #include "drivers/printer/printer.h"
-#include "drivers/printer/zpl-status.h"
+#include "drivers/printer/zpl/zpl-status.h"
 #include "fixtures/zpl-printer/fake-zpl-printer.h"
 #include "tests/common/test-common.h"
 

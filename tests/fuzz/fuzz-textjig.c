@@ -3,7 +3,7 @@
  * body that unframes re-frames to the same line (CRC and framing agree). */
 #include <string.h>
 
-#include "drivers/fixture/textjig-protocol.h"
+#include "drivers/fixture/textjig/protocol.h"
 #include "tests/fuzz/fuzz.h"
 
 static void

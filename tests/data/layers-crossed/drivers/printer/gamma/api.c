@@ -1,0 +1,2 @@
+/* a printer driver using its area's vtable header (allowed) */
+#include "drivers/printer/printer-drivers.h"

@@ -1,0 +1,2 @@
+/* the shared layer naming a driver folder (must be refused) */
+#include "drivers/printer/gamma/status.h"

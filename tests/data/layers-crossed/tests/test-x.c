@@ -1,0 +1,3 @@
+/* a test using a driver vtable header (must be refused) */
+#include "drivers/fixture/fixture-driver.h"
+#include "drivers/fixture/beta/protocol.h"
