@@ -479,8 +479,11 @@ finish:
     gboolean stopped = line_down || g_strcmp0 (u.failure_code, ERR_CANCELLED) == 0;
     if (line_down)
       engine_line_down (e, u.detail);
-    wind_down (&u, stopped ? FIXTURE_LED_OFF : FIXTURE_LED_FAIL, !stopped);
+    /* the record closes before the unit leaves: a station killed between
+     * the two finds it still in its slot and runs it again, instead of a
+     * unit gone with its record left running for ever */
     record_end (&u, result == ENGINE_RESULT_FAILED ? STORE_UNIT_FAILED : STORE_UNIT_ERROR);
+    wind_down (&u, stopped ? FIXTURE_LED_OFF : FIXTURE_LED_FAIL, !stopped);
   } else {
     record_end (&u, STORE_UNIT_PASSED);
   }
