@@ -27,7 +27,7 @@ typedef struct {
   SimExpect sim;
 } Kind;
 
-/* README.md "Failure codes": what each simulated fault must end as. */
+/* docs/testing.md "Engine tests": what each simulated fault must end as. */
 static const Kind kinds[] = {
   { NULL, "OK", "passed", NULL, "passed", SIM_PARKED },
   /* first fault: the unit before it is always a good one, whose IMEI it

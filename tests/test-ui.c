@@ -250,7 +250,7 @@ test_scanner (void)
   g_assert_cmpint (station_scanner_other (s), ==, STATION_SCAN_PASS);
 }
 
-/* Every step the engine runs has words; failure codes of the README too. */
+/* Every step the engine runs has words; every failure code too. */
 static void
 test_words (void)
 {

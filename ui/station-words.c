@@ -47,7 +47,7 @@ static const Word steps[] = {
   { "release", N_ ("Release") },
 };
 
-/* README.md "Failure codes": the unit at fault, then the station. */
+/* docs/failure-codes.md: the unit at fault, then the station. */
 static const Word failures[] = {
   { "bad-device-id", N_ ("The device ID of the unit is missing or not valid") },
   { "already-provisioned", N_ ("This unit was already provisioned") },

@@ -233,7 +233,7 @@ provision_run (StationCli *cli, int argc, char **argv, GError **error)
   g_autofree char *psk_file = NULL, *recipe_path = NULL, *printer_uri = NULL, *station = NULL;
   g_autofree char *template_name = NULL, *api_url = NULL;
   int slots = 0, count = 0, poll_ms = 0;
-  gboolean resume = FALSE, progress = FALSE; /* resuming is automatic: see README */
+  gboolean resume = FALSE, progress = FALSE; /* resuming is automatic: docs/provisioning.md */
   const GOptionEntry entries[] = {
     { "batch", 0, 0, G_OPTION_ARG_STRING, &batch, "batch to provision", "ID" },
     { "fixture", 0, 0, G_OPTION_ARG_STRING, &fixture_uri,

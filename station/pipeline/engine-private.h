@@ -26,7 +26,7 @@ struct _Engine {
  * every slot stops after its current step and leaves its unit in place. */
 void engine_line_down (Engine *e, const char *why);
 
-/* Failure codes (README.md "Failure codes").  The unit is at fault: */
+/* Failure codes (docs/failure-codes.md).  The unit is at fault: */
 #define FAIL_BAD_DEVICE_ID       "bad-device-id"
 #define FAIL_ALREADY_PROVISIONED "already-provisioned"
 #define FAIL_OTHER_BATCH         "other-batch"
