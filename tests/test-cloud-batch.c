@@ -345,8 +345,9 @@ recipe_cloud (Line *line, const char *cloud_keys)
   g_assert_true (g_file_set_contents (line->recipe, text, -1, &error));
 }
 
-/* A batch whose group does not exist: the preflight check says so, and a
- * unit run anyway gets no mutating call (api-error, not the unit's fault). */
+/* A batch whose group does not exist: the check says so, and the run's
+ * preflight refuses to start (exit 1, one error line, no unit line), so the
+ * unit's SIM gets no mutating call. */
 static void
 test_group_missing (void)
 {
@@ -359,7 +360,8 @@ test_group_missing (void)
   g_autoptr (CloudClient) cloud = NULL;
   g_autoptr (CloudCredentials) creds = cloud_credentials_new (EC_AUTH_KEY_ID, EC_AUTH_KEY);
   CloudClientOptions opts;
-  JsonObject *r, *state;
+  g_autofree char *err = NULL;
+  JsonObject *state;
   LineSim *sim;
   LineUnit *u;
 
@@ -383,10 +385,11 @@ test_group_missing (void)
   g_clear_error (&error);
 
   run = line_provision (line, sim, "NOGRP", NULL, NULL);
-  r = line_run_result (run, "NOGRP-1");
-  g_assert_nonnull (r);
-  g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, "error");
-  g_assert_cmpstr (json_object_get_string_member (r, "failure_code"), ==, "api-error");
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_null (line_run_result (run, "NOGRP-1"));
+  g_assert_true (g_file_get_contents (run->err_path, &err, NULL, NULL));
+  g_assert_nonnull (strstr (err, "preflight: the batch's SIM group"));
+  g_assert_nonnull (strstr (err, "does not exist"));
   state = line_state (line, &keep);
   g_assert_cmpint (line_state_calls (state, "setGroup", u->imsi), ==, 0);
   g_assert_cmpint (line_state_calls (state, "putSubscriberTags", u->imsi), ==, 0);
