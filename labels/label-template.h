@@ -1,7 +1,7 @@
 /* labels/label-template.h - label templates: GKeyFile files ("*.label")
  * that give the label size, the printer resolution, the margins and the
  * elements (2D symbol, Code 128, text lines, station mark) with their boxes
- * in millimetres.  README.md "Labels and printing" documents the keys.
+ * in millimetres.  docs/labels.md documents the keys.
  *
  * Templates are found by name in a search path (label_template_find()) or
  * loaded from a file.  Loading checks everything that does not depend on

@@ -1,5 +1,5 @@
-/* station/cloud-setup.h - the batch's cloud side (issue 13, README.md
- * "Cloud setup"): the SIM group with the recipe's settings and the event
+/* station/cloud-setup.h - the batch's cloud side (issue 13,
+ * docs/cloud-setup.md): the SIM group with the recipe's settings and the event
  * handlers that watch it, made idempotent by name and read back; and the
  * group a unit of the batch is put in (the pipeline's group step). */
 #pragma once

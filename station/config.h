@@ -1,5 +1,5 @@
 /* station/config.h - the station configuration: an INI file in GKeyFile
- * syntax (README.md "Configuration" lists groups and keys), with values
+ * syntax (docs/configuration.md lists groups and keys), with values
  * given on the command line taking precedence over the file. */
 #pragma once
 

@@ -57,7 +57,7 @@ unit_json_add_unit_fields (JsonBuilder *b, const StoreUnit *unit)
   unit_json_member_time (b, "updated_at", unit->updated_at);
 }
 
-/* "first_use" and "sim_events" (README.md "SIM events"): what the
+/* "first_use" and "sim_events" (docs/cloud-setup.md "Events receiver"): what the
  * event-handler receiver recorded for the unit's SIM. */
 static gboolean
 add_sim_events (JsonBuilder *b, Store *store, const StoreUnit *unit, GError **error)

@@ -1,5 +1,6 @@
 /* station/unit-json.h - the JSON shapes of unit records that station-cli
- * prints (lookup, provision, reports; README.md "JSON shapes"). */
+ * prints (lookup, provision, reports; docs/cli.md "Lookup", docs/provisioning.md
+ * "Output"). */
 #pragma once
 
 #include <json-glib/json-glib.h>

@@ -1,8 +1,9 @@
-/* tests/test-ui-screenshots.c - the pictures of the operator app in the
- * README (not a test; tools/ui-screenshots.sh runs it once per language
- * and screen size, under Xvfb with a window manager): a virtual line of 4
- * slots and 12 units where one unit has no SIM, the window maximised, and
- * PNGs of the whole screen mid-run with the FAIL, when the batch is done,
+/* tests/test-ui-screenshots.c - the pictures of the operator app in
+ * README.md and docs/operator-app.md (not a test; tools/ui-screenshots.sh
+ * runs it once per language and screen size, under Xvfb with a window
+ * manager): a virtual line of 4 slots and 12 units where one unit has no
+ * SIM, the window maximised, and PNGs of the whole screen mid-run with the
+ * FAIL, when the batch is done,
  * and with a unit's record open after scanning its label.
  *
  *   test-ui-screenshots OUT-PREFIX   writes OUT-PREFIX-{running,done,record}.png */

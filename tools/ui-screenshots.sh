@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/ui-screenshots.sh - the README's pictures of the operator app, made
+# tools/ui-screenshots.sh - the operator app's pictures in README.md and docs/, made
 # again: for English and Japanese, at 1366x768 and 1920x1080, an Xvfb
 # screen of that size with the openbox window manager shows station-gtk's
 # window maximised on a virtual line (the demo's cloud emulator and

@@ -1,5 +1,5 @@
 /* ui/station-app.h - station-gtk: the operator's GTK application.  Its
- * command line is provision's (README.md "Operator app"):
+ * command line is provision's (docs/operator-app.md):
  *   station-gtk [--db PATH] [--api-url URL] [--config FILE] [--sandbox]
  *               [--batch ID] [--fixture URI] [--slots N] [--count N]
  *               [--registry-listen HOST:PORT --psk-file FILE] [--printer URI]

@@ -64,7 +64,7 @@ typedef struct _PrinterParams PrinterParams;
 
 typedef struct {
   const char *name;        /* URI scheme */
-  const char *description; /* one line for --help and README */
+  const char *description; /* one line for --help and docs/labels.md */
   guint formats;           /* PRINTER_FORMAT_MASK()s it accepts */
   PrinterFormat default_format;
   /* open: checks @location (the URI after "scheme:") and @params, no I/O

@@ -230,7 +230,7 @@ typedef struct {
   char *batch, *fixture_uri, *registry_listen, *psk_file, *recipe_path, *printer_uri;
   char *station, *template_name;
   int slots, count, poll_ms;
-  gboolean resume; /* resuming is automatic: accepted for scripts (see README) */
+  gboolean resume; /* resuming is automatic: accepted for scripts (see docs/provisioning.md) */
   gboolean progress;
 } ProvisionArgs;
 

@@ -1,5 +1,4 @@
-/* station/cloud/cloud-client.h - the SORACOM API client (README.md "SORACOM
- * API client").
+/* station/cloud/cloud-client.h - the SORACOM API client (docs/cloud-client.md).
  *
  * One CloudClient per station, shared by the worker threads of the slots:
  * every function here is thread-safe, blocking, and bounded by the client's

@@ -1,6 +1,6 @@
 /* station/pipeline/recipe-cloud.c - the [cloud] group of a recipe: the
  * batch's SIM group and its settings, and the event handlers that
- * batch cloud-setup creates (README.md "Cloud setup"). */
+ * batch cloud-setup creates (docs/cloud-setup.md). */
 #define G_LOG_DOMAIN "station-recipe"
 
 #include <string.h>

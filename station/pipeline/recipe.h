@@ -1,7 +1,7 @@
 /* station/pipeline/recipe.h - a provisioning recipe: which pipeline steps run
  * for a product, their limits, the SIM tags to apply and the label to print.
- * A GKeyFile (the .ini files in recipes/, README.md "Recipes"); its SHA-256 is stored with
- * every unit so a record always says which rules it was provisioned under. */
+ * A GKeyFile (the .ini files in recipes/, docs/provisioning.md "Recipes"); its SHA-256 is stored
+ * with every unit so a record always says which rules it was provisioned under. */
 #pragma once
 
 #include <glib.h>
@@ -49,7 +49,7 @@ typedef struct {
   GPtrArray *tag_names;
   GPtrArray *tag_templates;
 
-  /* [cloud] (recipe-cloud.c; README.md "Recipes", "Cloud setup") */
+  /* [cloud] (recipe-cloud.c; docs/provisioning.md "Recipes", docs/cloud-setup.md) */
   char *group_id;             /* NULL: the group batch cloud-setup recorded, else none */
   char *group_name;           /* template, only ${batch}; NULL: no group by name */
   GPtrArray *group_tag_names; /* group_tag.<name> = value, in file order */
