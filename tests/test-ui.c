@@ -28,6 +28,19 @@ action_enabled (GtkWidget *window, const char *name)
   return g_action_group_get_action_enabled (G_ACTION_GROUP (window), name);
 }
 
+/* Production and sandbox are told apart by the title (issue 14). */
+static void
+test_title_names_endpoint (void)
+{
+  g_autofree char *prod = station_window_title_for ("https://api.soracom.io/v1");
+  g_autofree char *sandbox = station_window_title_for ("https://api-sandbox.soracom.io/v1");
+  g_autofree char *none = station_window_title_for (NULL);
+
+  g_assert_cmpstr (prod, ==, "Provisioning station · PRODUCTION (real SIMs)");
+  g_assert_cmpstr (sandbox, ==, "Provisioning station · SANDBOX");
+  g_assert_cmpstr (none, ==, "Provisioning station");
+}
+
 /* The window builds from its template with every part the operator uses. */
 static void
 test_window_template (void)
@@ -43,7 +56,11 @@ test_window_template (void)
 
   gtk_widget_show (window);
   g_assert_true (GTK_IS_HEADER_BAR (header));
-  g_assert_cmpstr (gtk_header_bar_get_title (header), ==, "Provisioning station");
+  /* the title names the endpoint (issue 14) */
+  g_assert_cmpstr (gtk_header_bar_get_title (header), ==,
+                   "Provisioning station · TEST API http://127.0.0.1:9/v1");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "Provisioning station · TEST API http://127.0.0.1:9/v1");
   g_assert_cmpstr (gtk_header_bar_get_subtitle (header), ==, "No batch: scanning only");
   g_assert_cmpstr (gtk_entry_get_placeholder_text (scan), ==,
                    "Scan a label, device ID, IMSI, ICCID or IMEI");
@@ -758,7 +775,7 @@ test_japanese (void)
     g_assert_cmpstr (station_words_failure ("sim-missing"), ==,
                      "ユニットに SIM カードがありません");
     g_assert_cmpstr (gtk_header_bar_get_title (tui_child (window, STATION_TYPE_WINDOW, "header")),
-                     ==, "キッティングステーション");
+                     ==, "キッティングステーション · テスト API http://127.0.0.1:9/v1");
     g_assert_cmpstr (
         gtk_entry_get_placeholder_text (tui_child (window, STATION_TYPE_WINDOW, "scan_entry")), ==,
         "ラベル、デバイス ID、IMSI、ICCID、IMEI をスキャン");
@@ -798,6 +815,7 @@ main (int argc, char **argv)
 {
   tui_init (&argc, &argv);
   g_test_add_func ("/ui/window/template", test_window_template);
+  g_test_add_func ("/ui/window/title-names-endpoint", test_title_names_endpoint);
   g_test_add_func ("/ui/slot-card", test_slot_card);
   g_test_add_func ("/ui/window/fits", test_window_fits);
   g_test_add_func ("/ui/slot-time", test_slot_time);

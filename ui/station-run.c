@@ -513,6 +513,12 @@ station_run_get_batch (StationRun *self)
 }
 
 const char *
+station_run_get_api_url (StationRun *self)
+{
+  return self->options.line.api_url;
+}
+
+const char *
 station_run_get_status (StationRun *self)
 {
   return self->status;

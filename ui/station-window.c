@@ -9,6 +9,7 @@
 #include "ui/station-slot-card.h"
 #include "ui/station-window-private.h"
 #include "ui/station-words.h"
+#include "station/store/store.h"
 
 G_DEFINE_FINAL_TYPE (StationWindow, station_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -24,6 +25,21 @@ enable_action (StationWindow *self, const char *name, gboolean enabled)
 }
 
 /* ---- following the run ------------------------------------------------------- */
+
+char *
+station_window_title_for (const char *api_url)
+{
+  const char *kind = api_url != NULL ? store_api_url_kind (api_url) : NULL;
+
+  if (kind == NULL)
+    return g_strdup (_ ("Provisioning station"));
+  if (g_str_equal (kind, "PRODUCTION"))
+    /* TRANSLATORS: the window title against the real SORACOM API */
+    return g_strdup (_ ("Provisioning station · PRODUCTION (real SIMs)"));
+  if (g_str_equal (kind, "SANDBOX"))
+    return g_strdup (_ ("Provisioning station · SANDBOX"));
+  return g_strdup_printf (_ ("Provisioning station · TEST API %s"), api_url);
+}
 
 /* The batch header: "14/20", units per hour, time left. */
 static void
@@ -107,6 +123,11 @@ station_window_sync_state (StationWindow *self)
   else
     text = g_strdup (_ ("No batch: scanning only"));
   gtk_header_bar_set_subtitle (self->header, text);
+  g_clear_pointer (&text, g_free);
+  /* production or sandbox, visible at all times (issue 14) */
+  text = station_window_title_for (station_run_get_api_url (run));
+  gtk_header_bar_set_title (self->header, text);
+  gtk_window_set_title (GTK_WINDOW (self), text);
   g_clear_pointer (&text, g_free);
 
   text = g_strdup_printf (_ ("Passed %u"), passed);

@@ -181,6 +181,9 @@ station_line_engine_options (StationLine *line, EngineOptions *eopts)
   eopts->recipe = line->recipe;
   eopts->batch_id = line->batch_id;
   eopts->station = line->station;
+  /* a sandbox unit's label says so (issue 14) */
+  eopts->label_mark
+      = g_strcmp0 (store_api_url_kind (line->api_root), "SANDBOX") == 0 ? "SANDBOX" : NULL;
 }
 
 const char *const *
