@@ -301,3 +301,18 @@ out:
     *name = g_steal_pointer (&who);
   return TRUE;
 }
+
+gboolean
+store_operator_has_badges (Store *store, gboolean *any, GError **error)
+{
+  StoreDb *db = store_get_db (store, error);
+  gint64 n = 0;
+
+  *any = FALSE;
+  if (db == NULL
+      || !store_db_get_int (db, "SELECT count(*) FROM operators WHERE badge IS NOT NULL", &n,
+                            error))
+    return FALSE;
+  *any = n > 0;
+  return TRUE;
+}

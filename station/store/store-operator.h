@@ -34,6 +34,10 @@ gboolean store_operator_add (Store *store, const char *name, const char *display
  * the store does not know that operator. */
 gboolean store_operator_get_role (Store *store, const char *name, StoreRole *role, GError **error);
 
+/* store_operator_has_badges: @any TRUE when some operator has a badge
+ * (the app then asks for a login before Start). */
+gboolean store_operator_has_badges (Store *store, gboolean *any, GError **error);
+
 /* store_operator_login: the operator whose badge is @badge, when @pin is
  * its PIN (the name in @name, free with g_free()).  Appends an
  * "operator.login" audit entry (details result ok or refused) either way,
