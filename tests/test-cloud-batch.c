@@ -350,6 +350,7 @@ recipe_cloud (Line *line, const char *cloud_keys)
 static void
 test_group_missing (void)
 {
+  g_autofree char *err = NULL;
   g_autoptr (Line) line = line_new ();
   g_autoptr (LineRun) run = NULL;
   g_autoptr (JsonNode) keep = NULL;
@@ -382,11 +383,15 @@ test_group_missing (void)
   g_assert_nonnull (strstr (error->message, "cloud-setup"));
   g_clear_error (&error);
 
+  /* the run's preflight (since the issue 13 merge) refuses the run before
+   * any unit starts, naming the missing group */
   run = line_provision (line, sim, "NOGRP", NULL, NULL);
+  g_assert_cmpint (run->status, ==, 1);
   r = line_run_result (run, "NOGRP-1");
-  g_assert_nonnull (r);
-  g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, "error");
-  g_assert_cmpstr (json_object_get_string_member (r, "failure_code"), ==, "api-error");
+  g_assert_null (r);
+  g_assert_true (g_file_get_contents (run->err_path, &err, NULL, NULL));
+  g_assert_nonnull (strstr (err, "preflight: the batch's SIM group"));
+  g_assert_nonnull (strstr (err, "does not exist"));
   state = line_state (line, &keep);
   g_assert_cmpint (line_state_calls (state, "setGroup", u->imsi), ==, 0);
   g_assert_cmpint (line_state_calls (state, "putSubscriberTags", u->imsi), ==, 0);
