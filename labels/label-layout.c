@@ -302,6 +302,8 @@ label_layout_new (const LabelTemplate *tmpl, const LabelData *data, int dpi, GEr
 
     if (e->type == LABEL_ELEMENT_DATAMATRIX || e->type == LABEL_ELEMENT_QR) {
       it->text = g_strdup (l->payload);
+    } else if (e->type == LABEL_ELEMENT_MARK && data->mark != NULL) {
+      it->text = g_strdup (data->mark); /* the endpoint's mark overrides (issue 14) */
     } else {
       it->text = substitute (e->text, data, device_id, today, e->name, &missing, error);
       if (it->text == NULL && missing == NULL) {

@@ -32,6 +32,11 @@ typedef struct {
   const char *batch;
   const char *station;
   const char *date; /* NULL: today (local time) as YYYY-MM-DD */
+  /* mark: when non-NULL (e.g. "SANDBOX" for a unit provisioned against the
+   * SORACOM API sandbox), every mark element of the template shows it in
+   * place of its own text, so such a label cannot pass for a production
+   * one.  NULL: the template's text. */
+  const char *mark;
 } LabelData;
 
 /* label_format_name: "png", "pdf", "svg", "zpl". */

@@ -15,6 +15,7 @@ label_reprint (Store *store, PrintQueue *queue, const LabelTemplate *tmpl, const
                GCancellable *cancellable, GError **error)
 {
   g_autoptr (StoreUnit) unit = NULL;
+  g_autoptr (StoreBatch) batch = NULL;
   g_autoptr (GPtrArray) printed = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autofree char *why = NULL, *payload = NULL;
@@ -56,6 +57,10 @@ label_reprint (Store *store, PrintQueue *queue, const LabelTemplate *tmpl, const
   data.imei = unit->imei;
   data.batch = unit->batch_id;
   data.station = unit->station;
+  /* a batch imported against the sandbox reprints with its mark */
+  batch = store_batch_get (store, unit->batch_id, NULL);
+  if (batch != NULL && g_strcmp0 (store_api_url_kind (batch->api_url), "SANDBOX") == 0)
+    data.mark = "SANDBOX";
   pformat = printer_get_format (print_queue_get_printer (queue));
   if (!label_format_from_name (printer_format_name (pformat), &lformat, error))
     return FALSE;

@@ -53,6 +53,8 @@ store_code_exit (int code)
   case STORE_ERROR_NOT_FOUND:
   case STORE_ERROR_EXISTS:
   case STORE_ERROR_CONFLICT:
+  case STORE_ERROR_TAMPERED:
+  case STORE_ERROR_DENIED:
     return STATION_EXIT_CHECK;
   case STORE_ERROR_INVALID:
   case STORE_ERROR_CSV:

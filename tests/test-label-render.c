@@ -665,11 +665,42 @@ test_threads (void)
   ident_clear (&id);
 }
 
+/* A sandbox label shows its mark in every template's mark element, in
+ * place of the station name; without one the station shows (issue 14). */
+static void
+test_sandbox_mark (void)
+{
+  static const char *const names[] = { "50x30", "62x29", "100x40", "100x40-2d" };
+  g_autoptr (GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
+    g_autoptr (LabelTemplate) t = label_template_find (names[i], NULL, &error);
+    LabelData d = { .device_id = "DEV-1", .imsi = "440100000000001", .station = "ST1" };
+    g_autoptr (LabelLayout) plain = NULL, marked = NULL;
+    const LabelItem *it;
+    g_autofree char *zpl = NULL;
+
+    g_assert_no_error (error);
+    plain = label_layout_new (t, &d, 0, &error);
+    g_assert_no_error (error);
+    it = label_layout_find (plain, LABEL_ELEMENT_MARK);
+    g_assert_nonnull (it);
+    g_assert_cmpstr (it->text, ==, "ST1");
+    d.mark = "SANDBOX";
+    marked = label_layout_new (t, &d, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (label_layout_find (marked, LABEL_ELEMENT_MARK)->text, ==, "SANDBOX");
+    zpl = label_layout_to_zpl (marked);
+    g_assert_nonnull (strstr (zpl, "SANDBOX"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   tc_init (&argc, &argv);
   g_test_add_func ("/label-render/threads", test_threads);
+  g_test_add_func ("/label-render/sandbox-mark", test_sandbox_mark);
   g_test_add_func ("/label-render/round-trip-random", test_round_trip_random);
   g_test_add_func ("/label-render/round-trip-edges", test_round_trip_edges);
   g_test_add_func ("/label-render/crisp-modules", test_crisp_modules);

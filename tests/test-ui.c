@@ -3,12 +3,15 @@
  * enabled as the run allows, the models drive the widgets, the words of
  * every engine step exist, and station-gtk refuses bad options. */
 #include <gtk/gtk.h>
+#include <string.h>
 
 #include "drivers/identity.h"
 #include "station/pipeline/failure-codes.h"
 #include "station/pipeline/line.h"
 #include "tests/common/test-common.h"
 #include "tests/test-ui-common.h"
+#include "station/store/store.h"
+#include "ui/station-login.h"
 #include "ui/station-record-view.h"
 #include "ui/station-scanner.h"
 #include "ui/station-slot-card.h"
@@ -29,6 +32,100 @@ action_enabled (GtkWidget *window, const char *name)
   return g_action_group_get_action_enabled (G_ACTION_GROUP (window), name);
 }
 
+static void
+count_accept (GtkDialog *dialog, int response, gpointer data)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    (*(guint *)data)++;
+}
+
+/* The badge + PIN login before Start (issue 14): a wrong PIN shows the
+ * message in the dialog, empties the PIN and logs nobody in; the right one
+ * accepts, the operator works as [station] operator and shows in the
+ * header; each try is audited. */
+static void
+test_login (void)
+{
+  g_autofree char *dir = tc_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "station.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Store) store = store_open (db, STORE_OPEN_DEFAULT, &error);
+  g_autoptr (StationRun) run = NULL;
+  g_autoptr (GPtrArray) audit = NULL;
+  g_autofree char *who = NULL;
+  StationRunOptions ro = { 0 };
+  StationConfig *config = station_config_new ();
+  GtkWidget *dialog, *window;
+  GtkEntry *badge, *pin;
+  GtkLabel *message;
+  guint accepted = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (
+      store_operator_add (store, "sue", NULL, STORE_ROLE_SUPERVISOR, "BADGE-S", "2468", &error));
+  g_assert_no_error (error);
+  station_config_set_string (config, "station", "db", db);
+  ro.line.api_url = "http://127.0.0.1:9/v1";
+  run = station_run_new (config, &ro);
+  g_assert_true (station_login_required (config));
+
+  dialog = station_login_dialog_new (NULL, config);
+  g_signal_connect (dialog, "response", G_CALLBACK (count_accept), &accepted);
+  badge = g_object_get_data (G_OBJECT (dialog), "badge_entry");
+  pin = g_object_get_data (G_OBJECT (dialog), "pin_entry");
+  message = g_object_get_data (G_OBJECT (dialog), "error_label");
+  g_assert_false (gtk_entry_get_visibility (pin)); /* never shown */
+  gtk_widget_show (dialog);
+
+  gtk_entry_set_text (badge, "BADGE-S");
+  gtk_entry_set_text (pin, "0000");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  g_assert_cmpuint (accepted, ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "badge or PIN not recognised"));
+  g_assert_cmpstr (gtk_entry_get_text (pin), ==, "");
+  who = station_config_get_string (config, "station", "operator", NULL);
+  g_assert_null (who);
+  g_assert_true (station_login_required (config));
+
+  gtk_entry_set_text (pin, "2468");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  g_assert_cmpuint (accepted, ==, 1);
+  g_assert_cmpstr (gtk_entry_get_text (pin), ==, "");
+  who = station_config_get_string (config, "station", "operator", NULL);
+  g_assert_cmpstr (who, ==, "sue");
+  g_assert_false (station_login_required (config));
+  gtk_widget_destroy (dialog);
+
+  window = station_window_new (NULL, run);
+  gtk_widget_show (window);
+  g_assert_cmpstr (gtk_header_bar_get_subtitle (tui_child (window, STATION_TYPE_WINDOW, "header")),
+                   ==, "Operator sue · No batch: scanning only");
+  gtk_widget_destroy (window);
+
+  audit = store_audit_list (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audit->len, ==, 3); /* operator.add, refused, ok */
+  g_assert_cmpstr (((StoreAuditEntry *)audit->pdata[1])->action, ==, "operator.login");
+  g_assert_nonnull (strstr (((StoreAuditEntry *)audit->pdata[1])->details, "refused"));
+  g_assert_cmpstr (((StoreAuditEntry *)audit->pdata[2])->operator_name, ==, "sue");
+  g_clear_pointer (&store, store_close);
+  tc_rm_rf (dir);
+}
+
+/* Production and sandbox are told apart by the title (issue 14). */
+static void
+test_title_names_endpoint (void)
+{
+  g_autofree char *prod = station_window_title_for ("https://api.soracom.io/v1");
+  g_autofree char *sandbox = station_window_title_for ("https://api-sandbox.soracom.io/v1");
+  g_autofree char *none = station_window_title_for (NULL);
+
+  g_assert_cmpstr (prod, ==, "Provisioning station · PRODUCTION (real SIMs)");
+  g_assert_cmpstr (sandbox, ==, "Provisioning station · SANDBOX");
+  g_assert_cmpstr (none, ==, "Provisioning station");
+}
+
 /* The window builds from its template with every part the operator uses. */
 static void
 test_window_template (void)
@@ -44,7 +141,11 @@ test_window_template (void)
 
   gtk_widget_show (window);
   g_assert_true (GTK_IS_HEADER_BAR (header));
-  g_assert_cmpstr (gtk_header_bar_get_title (header), ==, "Provisioning station");
+  /* the title names the endpoint (issue 14) */
+  g_assert_cmpstr (gtk_header_bar_get_title (header), ==,
+                   "Provisioning station · TEST API http://127.0.0.1:9/v1");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "Provisioning station · TEST API http://127.0.0.1:9/v1");
   g_assert_cmpstr (gtk_header_bar_get_subtitle (header), ==, "No batch: scanning only");
   g_assert_cmpstr (gtk_entry_get_placeholder_text (scan), ==,
                    "Scan a label, device ID, IMSI, ICCID or IMEI");
@@ -755,7 +856,7 @@ test_japanese (void)
     g_assert_cmpstr (station_words_failure ("sim-missing"), ==,
                      "ユニットに SIM カードがありません");
     g_assert_cmpstr (gtk_header_bar_get_title (tui_child (window, STATION_TYPE_WINDOW, "header")),
-                     ==, "キッティングステーション");
+                     ==, "キッティングステーション · テスト API http://127.0.0.1:9/v1");
     g_assert_cmpstr (
         gtk_entry_get_placeholder_text (tui_child (window, STATION_TYPE_WINDOW, "scan_entry")), ==,
         "ラベル、デバイス ID、IMSI、ICCID、IMEI をスキャン");
@@ -795,6 +896,8 @@ main (int argc, char **argv)
 {
   tui_init (&argc, &argv);
   g_test_add_func ("/ui/window/template", test_window_template);
+  g_test_add_func ("/ui/window/title-names-endpoint", test_title_names_endpoint);
+  g_test_add_func ("/ui/login", test_login);
   g_test_add_func ("/ui/slot-card", test_slot_card);
   g_test_add_func ("/ui/window/fits", test_window_fits);
   g_test_add_func ("/ui/slot-time", test_slot_time);

@@ -469,6 +469,18 @@ station_run_get_batch (StationRun *self)
   return self->options.line.batch_id;
 }
 
+StationConfig *
+station_run_get_config (StationRun *self)
+{
+  return self->config;
+}
+
+const char *
+station_run_get_api_url (StationRun *self)
+{
+  return self->options.line.api_url;
+}
+
 const char *
 station_run_get_status (StationRun *self)
 {

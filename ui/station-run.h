@@ -44,6 +44,12 @@ gboolean station_run_is_running (StationRun *run); /* the engine runs */
 gboolean station_run_is_stopping (StationRun *run);
 const char *station_run_get_batch (StationRun *run); /* NULL in scanning-only mode */
 const char *station_run_get_status (StationRun *run);
+/* station_run_get_api_url: the SORACOM API the run works against (may be
+ * NULL); the window's title names its kind (production or sandbox). */
+const char *station_run_get_api_url (StationRun *run);
+/* station_run_get_config: the run's configuration (owned by the run); the
+ * login sets [station] operator in it before the line opens. */
+StationConfig *station_run_get_config (StationRun *run);
 
 /* station_run_get_slots / _units: StationSlot items (one per slot, known
  * once the line is open) and StationUnitRow items, newest first. */

@@ -6,9 +6,11 @@
 
 #include <glib/gi18n.h>
 
+#include "ui/station-login.h"
 #include "ui/station-slot-card.h"
 #include "ui/station-window-private.h"
 #include "ui/station-words.h"
+#include "station/store/store.h"
 
 G_DEFINE_FINAL_TYPE (StationWindow, station_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -24,6 +26,21 @@ enable_action (StationWindow *self, const char *name, gboolean enabled)
 }
 
 /* ---- following the run ------------------------------------------------------- */
+
+char *
+station_window_title_for (const char *api_url)
+{
+  const char *kind = api_url != NULL ? store_api_url_kind (api_url) : NULL;
+
+  if (kind == NULL)
+    return g_strdup (_ ("Provisioning station"));
+  if (g_str_equal (kind, "PRODUCTION"))
+    /* TRANSLATORS: the window title against the real SORACOM API */
+    return g_strdup (_ ("Provisioning station · PRODUCTION (real SIMs)"));
+  if (g_str_equal (kind, "SANDBOX"))
+    return g_strdup (_ ("Provisioning station · SANDBOX"));
+  return g_strdup_printf (_ ("Provisioning station · TEST API %s"), api_url);
+}
 
 /* The batch header: "14/20", units per hour, time left. */
 static void
@@ -106,7 +123,24 @@ station_window_sync_state (StationWindow *self)
     text = g_strdup_printf (_ ("Batch %s"), batch);
   else
     text = g_strdup (_ ("No batch: scanning only"));
+  {
+    /* who is logged in shows in the header (issue 14) */
+    g_autofree char *who
+        = station_config_get_string (station_run_get_config (run), "station", "operator", NULL);
+
+    if (who != NULL && *who != '\0') {
+      char *with = g_strdup_printf (_ ("Operator %s · %s"), who, text);
+
+      g_free (text);
+      text = with;
+    }
+  }
   gtk_header_bar_set_subtitle (self->header, text);
+  g_clear_pointer (&text, g_free);
+  /* production or sandbox, visible at all times (issue 14) */
+  text = station_window_title_for (station_run_get_api_url (run));
+  gtk_header_bar_set_title (self->header, text);
+  gtk_window_set_title (GTK_WINDOW (self), text);
   g_clear_pointer (&text, g_free);
 
   text = g_strdup_printf (_ ("Passed %u"), passed);
@@ -252,11 +286,32 @@ on_unit_activated (StationWindow *self, GtkTreePath *path, GtkTreeViewColumn *co
 /* ---- actions ------------------------------------------------------------------ */
 
 static void
-action_start (GSimpleAction *action, GVariant *parameter, gpointer data)
+on_login_response (GtkDialog *dialog, int response, gpointer data)
 {
   StationWindow *self = data;
 
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response != GTK_RESPONSE_ACCEPT)
+    return;
+  station_window_sync_state (self);
+  station_run_start (self->run);
+}
+
+static void
+action_start (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  StationWindow *self = data;
+  StationConfig *config = station_run_get_config (self->run);
+
   gtk_info_bar_set_revealed (self->info_bar, FALSE);
+  /* a store with badged operators: who works is known before Start */
+  if (station_login_required (config)) {
+    GtkWidget *dialog = station_login_dialog_new (GTK_WINDOW (self), config);
+
+    g_signal_connect (dialog, "response", G_CALLBACK (on_login_response), self);
+    gtk_widget_show (dialog);
+    return;
+  }
   station_run_start (self->run);
 }
 

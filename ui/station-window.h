@@ -26,6 +26,11 @@ GtkWidget *station_window_new (GtkApplication *app, StationRun *run);
 
 StationRun *station_window_get_run (StationWindow *window);
 
+/* station_window_title_for: the window title for a run against @api_url
+ * (may be NULL): it names PRODUCTION, SANDBOX or the TEST endpoint, so the
+ * kind of SIMs at work shows at all times.  Free with g_free(). */
+char *station_window_title_for (const char *api_url);
+
 /* station_window_stop_and_close: what SIGINT / SIGTERM do: stop without
  * asking (each slot finishes its step), list the units left to resume,
  * then close. */

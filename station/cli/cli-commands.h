@@ -14,3 +14,5 @@ extern const StationCliCommand station_cli_usage_command;
 extern const StationCliCommand station_cli_registry_command;
 extern const StationCliCommand station_cli_probe_command;
 extern const StationCliCommand station_cli_label_command;
+extern const StationCliCommand station_cli_audit_command;
+extern const StationCliCommand station_cli_operator_command;

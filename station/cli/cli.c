@@ -23,12 +23,14 @@ static const StationCliCommand *const commands[] = {
   &station_cli_usage_command,     /* daily Air usage of a batch (cmd-usage.c) */
   &station_cli_label_command,     /* render or print one label */
   &station_cli_registry_command,  /* Beam registration receiver */
+  &station_cli_audit_command,     /* the audit trail (cmd-audit.c) */
+  &station_cli_operator_command,  /* operators and roles (cmd-audit.c) */
   &station_cli_help_command,
 };
 
 /* Global options that take a separate value argument: needed to find the
  * command name when global options come before it. */
-static const char *const valued_globals[] = { "--db", "--config", "--api-url" };
+static const char *const valued_globals[] = { "--db", "--config", "--api-url", "--operator" };
 
 static void
 station_cli_clear (StationCli *cli)
@@ -36,6 +38,7 @@ station_cli_clear (StationCli *cli)
   g_clear_pointer (&cli->db_path, g_free);
   g_clear_pointer (&cli->config_path, g_free);
   g_clear_pointer (&cli->api_url, g_free);
+  g_clear_pointer (&cli->operator_name, g_free);
   g_clear_pointer (&cli->config, station_config_free);
 }
 
@@ -71,8 +74,8 @@ station_cli_find_word (int argc, char **argv)
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "usage: station-cli [--db PATH] [--config PATH] [--api-url URL] [--sandbox] [-v] "
-                "COMMAND [ARGS...]\n\ncommands:\n");
+  fprintf (out, "usage: station-cli [--db PATH] [--config PATH] [--api-url URL] [--sandbox] "
+                "[--operator NAME] [-v] COMMAND [ARGS...]\n\ncommands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-10s %s\n             %s\n", commands[i]->name, commands[i]->synopsis,
              commands[i]->summary);
@@ -108,6 +111,7 @@ check_global_paths (StationCli *cli, GError **error)
     { "--db", cli->db_path },
     { "--config", cli->config_path },
     { "--api-url", cli->api_url },
+    { "--operator", cli->operator_name },
   };
   g_autofree char *dir = NULL;
 
@@ -147,6 +151,8 @@ station_cli_parse (StationCli *cli, const char *name, const char *parameter_stri
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &cli->config_path, "configuration (INI)", "PATH" },
     { "api-url", 0, 0, G_OPTION_ARG_STRING, &cli->api_url, "SORACOM API base URL", "URL" },
     { "sandbox", 0, 0, G_OPTION_ARG_NONE, &cli->sandbox, "use the SORACOM API sandbox", NULL },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &cli->operator_name,
+      "who works (recorded with units, reprints and batch actions; [station] operator)", "NAME" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "debug messages on stderr", NULL },
     { NULL }
   };
@@ -193,7 +199,21 @@ station_cli_parse (StationCli *cli, const char *name, const char *parameter_stri
     station_config_set_string (cli->config, "station", "db", cli->db_path);
   if (cli->api_url != NULL)
     station_config_set_string (cli->config, "soracom", "api_url", cli->api_url);
+  if (cli->operator_name != NULL)
+    station_config_set_string (cli->config, "station", "operator", cli->operator_name);
   return TRUE;
+}
+
+void
+station_cli_banner (StationCli *cli, const char *what)
+{
+  g_autofree char *url = station_cli_api_url (cli);
+  const char *kind = store_api_url_kind (url);
+  const char *note = g_str_equal (kind, "PRODUCTION") ? "real SIMs, real charges"
+                     : g_str_equal (kind, "SANDBOX")  ? "sandbox SIMs, nothing real is changed"
+                                                      : "not the SORACOM production API";
+
+  fprintf (stderr, "station-cli: %s: %s API %s (%s)\n", what, kind, url, note);
 }
 
 char *

@@ -16,13 +16,14 @@ G_BEGIN_DECLS
 
 /* What every subcommand receives: the global options, already parsed, and
  * the configuration they select.  Config keys set by global options:
- * [station] db, [soracom] api_url. */
+ * [station] db, [soracom] api_url, [station] operator. */
 typedef struct {
-  char *db_path;     /* --db */
-  char *config_path; /* --config */
-  char *api_url;     /* --api-url */
-  gboolean sandbox;  /* --sandbox */
-  gboolean verbose;  /* -v */
+  char *db_path;       /* --db */
+  char *config_path;   /* --config */
+  char *api_url;       /* --api-url */
+  gboolean sandbox;    /* --sandbox */
+  char *operator_name; /* --operator (also [station] operator) */
+  gboolean verbose;    /* -v */
   StationConfig *config;
 } StationCli;
 
@@ -54,6 +55,11 @@ gboolean station_cli_parse (StationCli *cli, const char *name, const char *param
 /* station_cli_api_url: the SORACOM API base after --api-url, --sandbox and
  * [soracom] api_url.  Free with g_free(). */
 char *station_cli_api_url (StationCli *cli);
+
+/* station_cli_banner: one line on stderr naming the API endpoint command
+ * @what works against: PRODUCTION (api.soracom.io), SANDBOX or TEST (any
+ * other, e.g. an emulator), so that nobody mistakes one for the other. */
+void station_cli_banner (StationCli *cli, const char *what);
 
 /* station_cli_print_json: writes @node as one line of JSON to stdout and
  * flushes (progress lines must reach a pipe as they happen). */

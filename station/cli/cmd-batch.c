@@ -110,6 +110,7 @@ import_run (StationCli *cli, int argc, char **argv, GError **error)
   }
   if (!check_batch_id (batch_id, error))
     return -1;
+  station_cli_banner (cli, "batch import");
 
   sims = csv != NULL ? store_sim_csv_load (csv, error)
                      : sims_from_order (cli, order_id, plans, &no_standby, error);
@@ -130,6 +131,7 @@ import_run (StationCli *cli, int argc, char **argv, GError **error)
   batch = store_batch_new (batch_id, csv != NULL ? "csv" : "order");
   batch->order_id = g_strdup (order_id);
   batch->note = g_strdup (note);
+  batch->api_url = station_cli_api_url (cli);
   if (!store_batch_import (store, batch, sims, error))
     return -1;
 
@@ -145,6 +147,10 @@ import_run (StationCli *cli, int argc, char **argv, GError **error)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "sims");
   json_builder_add_int_value (b, sims->len);
+  json_builder_set_member_name (b, "api_url");
+  json_builder_add_string_value (b, batch->api_url);
+  json_builder_set_member_name (b, "endpoint");
+  json_builder_add_string_value (b, store_api_url_kind (batch->api_url));
   if (order_id != NULL) {
     GHashTableIter it;
     gpointer k, v;

@@ -14,7 +14,7 @@ int station_cli_cloud_setup_run (StationCli *cli, int argc, char **argv, GError 
 int
 station_cli_cloud_setup_run (StationCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *batch_id = NULL, *recipe_path = NULL, *url = NULL;
+  g_autofree char *batch_id = NULL, *recipe_path = NULL, *url = NULL, *details = NULL;
   const GOptionEntry entries[]
       = { { "batch", 0, 0, G_OPTION_ARG_STRING, &batch_id, "batch ID", "ID" },
           { "recipe", 0, 0, G_OPTION_ARG_FILENAME, &recipe_path,
@@ -49,15 +49,25 @@ station_cli_cloud_setup_run (StationCli *cli, int argc, char **argv, GError **er
     if (secret == NULL)
       return -1;
   }
+  station_cli_banner (cli, "batch cloud-setup");
   store = store_open_from_config (cli->config, STORE_OPEN_DEFAULT, error);
   if (store == NULL)
     return -1;
   url = station_cli_api_url (cli);
+  /* the SIM group and event handlers are the batch's cloud recipe: a
+   * supervisor's change, against the endpoint the batch came from */
+  if (!store_operator_require (store, cli->operator_name, STORE_ROLE_SUPERVISOR,
+                               "batch cloud-setup (applies the recipe's cloud settings)", error)
+      || !store_batch_check_api_url (store, batch_id, url, error))
+    return -1;
   cloud = cloud_client_new_from_config (cli->config, url, NULL, error);
   if (cloud == NULL)
     return -1;
   summary = cloud_setup_run (store, cloud, recipe, batch_id, secret, NULL, error);
   if (summary == NULL)
+    return -1;
+  details = store_audit_details ("recipe", recipe_path, "api_url", url, NULL);
+  if (!store_audit_append (store, "batch.cloud-setup", batch_id, details, error))
     return -1;
   station_cli_print_json (summary);
   return STATION_EXIT_OK;

@@ -8,6 +8,7 @@
 #include "drivers/printer/printer.h"
 #include "labels/label.h"
 #include "station/cli/cli-commands.h"
+#include "station/store/store.h"
 
 typedef struct {
   char *device_id, *imsi, *iccid, *imei, *batch, *station, *date;
@@ -111,6 +112,7 @@ label_run (StationCli *cli, int argc, char **argv, GError **error)
   g_autofree char *cfg_template = NULL;
   g_autofree char *cfg_dir = NULL;
   LabelData data = { 0 };
+  g_autofree char *sandbox_url = NULL;
   int rc = -1;
 
   if (!station_cli_parse (cli, "label", "", entries, &argc, &argv, error))
@@ -145,6 +147,10 @@ label_run (StationCli *cli, int argc, char **argv, GError **error)
   data.batch = a.batch;
   data.station = a.station;
   data.date = a.date;
+  /* --sandbox (or a sandbox --api-url): the label carries the mark */
+  sandbox_url = station_cli_api_url (cli);
+  if (g_strcmp0 (store_api_url_kind (sandbox_url), "SANDBOX") == 0)
+    data.mark = "SANDBOX";
 
   /* no template asked for: the first shipped one that holds the ID.  The
    * default 50x30 label holds device IDs of up to about 28 characters; a

@@ -379,6 +379,7 @@ provision_run (StationCli *cli, int argc, char **argv, GError **error)
     return -1;
   api_url = station_cli_api_url (cli);
   lopts.api_url = api_url;
+  station_cli_banner (cli, "provision");
   line = station_line_open (cli->config, &lopts, cancellable, error);
   if (line == NULL)
     return -1;

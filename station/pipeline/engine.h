@@ -91,11 +91,12 @@ typedef struct {
   const Recipe *recipe;
   const char *batch_id;
   const char *station;
-  guint slots;           /* 0: all of the fixture's slots */
-  guint count;           /* stop after this many units (0: until no more units) */
-  guint poll_ms;         /* pause between polls of the store / API (default 500) */
-  guint boot_timeout_ms; /* modem answers AT after power on (default: the recipe's) */
-  guint baud;            /* of the units' modem ports (default 115200) */
+  const char *label_mark; /* "SANDBOX" against the API sandbox (labels/label.h), else NULL */
+  guint slots;            /* 0: all of the fixture's slots */
+  guint count;            /* stop after this many units (0: until no more units) */
+  guint poll_ms;          /* pause between polls of the store / API (default 500) */
+  guint boot_timeout_ms;  /* modem answers AT after power on (default: the recipe's) */
+  guint baud;             /* of the units' modem ports (default 115200) */
   EngineEventFunc on_event;
   gpointer user_data;    /* outlives the last event: when @context is not
                             engine_run()'s, events may still be pending there

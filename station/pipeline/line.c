@@ -122,6 +122,9 @@ station_line_open (StationConfig *config, const StationLineOptions *o, GCancella
   line->station = o->station
                       ? g_strdup (o->station)
                       : station_config_get_string (config, "station", "name", g_get_host_name ());
+  /* a batch never mixes production and sandbox SIMs (issue 14) */
+  if (!store_batch_check_api_url (line->store, o->batch_id, o->api_url, error))
+    return NULL;
 
   if ((line->recipe->steps & RECIPE_STEP_LABEL) && !open_printer (line, config, o, error))
     return NULL;
@@ -178,6 +181,9 @@ station_line_engine_options (StationLine *line, EngineOptions *eopts)
   eopts->recipe = line->recipe;
   eopts->batch_id = line->batch_id;
   eopts->station = line->station;
+  /* a sandbox unit's label says so (issue 14) */
+  eopts->label_mark
+      = g_strcmp0 (store_api_url_kind (line->api_root), "SANDBOX") == 0 ? "SANDBOX" : NULL;
 }
 
 const char *const *

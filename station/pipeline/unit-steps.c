@@ -644,6 +644,7 @@ step_label (Unit *u)
     .imei = u->imei,
     .batch = e->batch_id,
     .station = e->station,
+    .mark = e->opts.label_mark,
   };
 
   printed = store_label_list (STORE (u), u->device_id, &error);

@@ -28,6 +28,7 @@ store_batch_free (StoreBatch *batch)
   g_free (batch->station);
   g_free (batch->operator_name);
   g_free (batch->note);
+  g_free (batch->api_url);
   g_free (batch);
 }
 
@@ -140,6 +141,8 @@ store_batch_import (Store *store, const StoreBatch *batch, GPtrArray *sims, GErr
   StoreDb *db;
   StoreStmt *st;
   gboolean ok = FALSE, exists = FALSE;
+  g_autofree char *actor = store_dup_operator (store), *station = store_dup_station (store);
+  g_autofree char *details = NULL, *count = NULL;
 
   g_return_val_if_fail (batch != NULL && batch->id != NULL && batch->source != NULL, FALSE);
   if (*batch->id == '\0') {
@@ -158,8 +161,8 @@ store_batch_import (Store *store, const StoreBatch *batch, GPtrArray *sims, GErr
   }
   st = store_db_prepare (db,
                          "INSERT INTO batches (id, created_at, source, order_id, recipe_name, "
-                         "recipe_sha256, station, operator, note) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         "recipe_sha256, station, operator, note, api_url) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                          error);
   if (st == NULL)
     goto out;
@@ -169,12 +172,18 @@ store_batch_import (Store *store, const StoreBatch *batch, GPtrArray *sims, GErr
   store_stmt_bind_text (st, 4, batch->order_id);
   store_stmt_bind_text (st, 5, batch->recipe_name);
   store_stmt_bind_text (st, 6, batch->recipe_sha256);
-  store_stmt_bind_text (st, 7, batch->station);
-  store_stmt_bind_text (st, 8, batch->operator_name);
+  store_stmt_bind_text (st, 7, batch->station ? batch->station : station);
+  store_stmt_bind_text (st, 8, batch->operator_name ? batch->operator_name : actor);
   store_stmt_bind_text (st, 9, batch->note);
+  store_stmt_bind_text (st, 10, batch->api_url);
   if (!store_stmt_run (st, error))
     goto out;
-  ok = insert_sims (db, batch->id, sims, error);
+  if (!insert_sims (db, batch->id, sims, error))
+    goto out;
+  count = g_strdup_printf ("%u", sims ? sims->len : 0);
+  details = store_audit_details ("source", batch->source, "order_id", batch->order_id, "api_url",
+                                 batch->api_url, "sims", count, NULL);
+  ok = store_audit_append_db (store, db, "batch.import", batch->id, details, error);
 
 out:
   return store_write_end (db, ok, error);
@@ -201,7 +210,7 @@ out:
 }
 
 #define BATCH_COLUMNS                                                                              \
-  "id, source, order_id, recipe_name, recipe_sha256, station, operator, note, created_at"
+  "id, source, order_id, recipe_name, recipe_sha256, station, operator, note, created_at, api_url"
 
 static StoreBatch *
 batch_from_row (StoreStmt *st)
@@ -217,6 +226,7 @@ batch_from_row (StoreStmt *st)
   b->operator_name = store_stmt_dup_text (st, 6);
   b->note = store_stmt_dup_text (st, 7);
   b->created_at = store_stmt_get_int (st, 8);
+  b->api_url = store_stmt_dup_text (st, 9);
   return b;
 }
 
@@ -376,4 +386,54 @@ store_batch_count (Store *store, const char *batch_id, StoreBatchCounts *counts,
   }
   store_stmt_reset (st);
   return r != STORE_STEP_ERROR;
+}
+
+const char *
+store_api_url_kind (const char *api_url)
+{
+  g_autofree char *lower = g_ascii_strdown (api_url ? api_url : "", -1);
+  const char *host = strstr (lower, "://");
+  gsize n;
+
+  if (strstr (lower, "://api-sandbox.") != NULL || strstr (lower, "/sandbox") != NULL)
+    return "SANDBOX";
+  host = host ? host + 3 : lower;
+  n = strcspn (host, ":/");
+  if ((n == 14 && strncmp (host, "api.soracom.io", n) == 0)
+      || (n > 15 && strncmp (host + n - 15, ".api.soracom.io", 15) == 0))
+    return "PRODUCTION";
+  return "TEST";
+}
+
+static char *
+url_trimmed (const char *url)
+{
+  char *out = g_strdup (url ? url : "");
+  gsize n = strlen (out);
+
+  while (n > 0 && out[n - 1] == '/')
+    out[--n] = '\0';
+  return out;
+}
+
+gboolean
+store_batch_check_api_url (Store *store, const char *batch_id, const char *api_url, GError **error)
+{
+  g_autoptr (StoreBatch) batch = store_batch_get (store, batch_id, error);
+  g_autofree char *want = NULL, *have = NULL;
+
+  if (batch == NULL)
+    return FALSE;
+  if (batch->api_url == NULL || api_url == NULL)
+    return TRUE;
+  want = url_trimmed (batch->api_url);
+  have = url_trimmed (api_url);
+  if (g_strcmp0 (want, have) == 0)
+    return TRUE;
+  g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_INVALID,
+               "batch %s was imported against the %s API %s, not %s (%s): one batch never mixes "
+               "endpoints; run it with --api-url %s%s",
+               batch_id, store_api_url_kind (want), want, have, store_api_url_kind (have), want,
+               strcmp (store_api_url_kind (want), "SANDBOX") == 0 ? "" : " (without --sandbox)");
+  return FALSE;
 }

@@ -18,6 +18,7 @@ typedef struct {
   char *operator_name;
   char *note;
   gint64 created_at; /* ms; 0 in store_batch_import() means now */
+  char *api_url;     /* the SORACOM API it was imported against (NULL: not recorded) */
 } StoreBatch;
 
 typedef struct {
@@ -49,9 +50,25 @@ void store_sim_free (StoreSim *sim);
  * may be empty) in one transaction.  STORE_ERROR_EXISTS when the batch ID
  * is taken; STORE_ERROR_CONFLICT naming the other batch (and the CSV line)
  * when an IMSI or ICCID is already expected in a batch; nothing is written
- * on any error. */
+ * on any error.  The batch's station and operator default to the store's
+ * actor (store_set_actor()); the import appends a "batch.import" audit
+ * entry in the same transaction. */
 gboolean store_batch_import (Store *store, const StoreBatch *batch, GPtrArray *sims,
                              GError **error);
+
+/* store_api_url_kind: "SANDBOX" for a SORACOM API sandbox (a host
+ * "api-sandbox.*" or a path with "/sandbox"), "PRODUCTION" for
+ * api.soracom.io and its regional hosts (*.api.soracom.io), "TEST" for any
+ * other endpoint (an emulator).  A static string. */
+const char *store_api_url_kind (const char *api_url);
+
+/* store_batch_check_api_url: TRUE when batch @batch_id was imported against
+ * @api_url (compared without a trailing '/'), or recorded none (a batch of
+ * an older store).  FALSE with STORE_ERROR_INVALID naming both endpoints
+ * when it was imported against another one (one batch never mixes
+ * production and sandbox SIMs), STORE_ERROR_NOT_FOUND when no such batch. */
+gboolean store_batch_check_api_url (Store *store, const char *batch_id, const char *api_url,
+                                    GError **error);
 
 /* store_batch_add_sims: adds @sims to the existing batch @batch_id, all or
  * none (same conflicts as above). */

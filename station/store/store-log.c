@@ -248,7 +248,16 @@ store_label_add (Store *store, const StoreLabel *label, GError **error)
   store_stmt_bind_text (st, 4, label->format);
   store_stmt_bind_text (st, 5, printed > 0 ? label->reprint_reason : NULL);
   store_stmt_bind_int (st, 6, label->printed_at ? label->printed_at : store_now_ms ());
-  ok = store_stmt_run (st, error);
+  if (!store_stmt_run (st, error))
+    goto out;
+  if (printed > 0) { /* a reprint is audited with it */
+    g_autofree char *details
+        = store_audit_details ("reason", label->reprint_reason, "printer", label->printer, NULL);
+
+    if (!store_audit_append_db (store, db, "label.reprint", id, details, error))
+      goto out;
+  }
+  ok = TRUE;
 
 out:
   return store_write_end (db, ok, error);

@@ -67,7 +67,8 @@ GPtrArray *store_at_line_list (Store *store, const char *device_id, GError **err
 /* store_label_add: records a printed label of unit @label->device_id
  * (printed_at 0 means now).  A unit that already has a label needs a
  * reprint_reason (STORE_ERROR_INVALID otherwise), so every reprint is
- * accounted for. */
+ * accounted for; a reprint appends a "label.reprint" audit entry in the
+ * same transaction. */
 gboolean store_label_add (Store *store, const StoreLabel *label, GError **error);
 
 /* store_label_list: the labels of a unit (StoreLabel *), oldest first. */

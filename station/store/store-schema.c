@@ -146,12 +146,52 @@ migrate_1_to_2 (StoreDb *db, GError **error)
   return store_db_exec (db, schema_v2, error);
 }
 
+/* Version 3 (issue 14): operators with a role, a badge and a salted PIN
+ * hash; who ran each unit; the API endpoint a batch was imported against
+ * (production or sandbox: a batch never mixes them); and the audit trail,
+ * append-only (the triggers refuse UPDATE and DELETE) and chained by
+ * SHA-256 (store-audit.c).  Version 2 is frozen in
+ * tests/data/store/schema-v2.sql. */
+static const char schema_v3[]
+    = "ALTER TABLE operators ADD COLUMN role TEXT NOT NULL DEFAULT 'technician' CHECK (role IN "
+      "('technician', 'supervisor'));\n"
+      "ALTER TABLE operators ADD COLUMN badge TEXT;\n"
+      "ALTER TABLE operators ADD COLUMN pin_salt TEXT;\n"
+      "ALTER TABLE operators ADD COLUMN pin_hash TEXT;\n"
+      "CREATE UNIQUE INDEX operators_badge ON operators (badge);\n"
+      "ALTER TABLE units ADD COLUMN operator TEXT;\n"
+      "ALTER TABLE batches ADD COLUMN api_url TEXT;\n"
+      "CREATE TABLE audit (\n"
+      "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+      "  at INTEGER NOT NULL,\n"
+      "  operator TEXT,\n"
+      "  station TEXT,\n"
+      "  action TEXT NOT NULL,\n"
+      "  subject TEXT,\n"
+      "  details TEXT NOT NULL DEFAULT '{}',\n"
+      "  prev_hash TEXT NOT NULL,\n"
+      "  hash TEXT NOT NULL UNIQUE\n"
+      ");\n"
+      "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN\n"
+      "  SELECT RAISE (ABORT, 'the audit trail is append-only: entries cannot be changed');\n"
+      "END;\n"
+      "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN\n"
+      "  SELECT RAISE (ABORT, 'the audit trail is append-only: entries cannot be deleted');\n"
+      "END;\n";
+
+static gboolean
+migrate_2_to_3 (StoreDb *db, GError **error)
+{
+  return store_db_exec (db, schema_v3, error);
+}
+
 typedef gboolean (*StoreMigration) (StoreDb *db, GError **error);
 
 /* migrations[v] takes a store from version v to v + 1. */
 static const StoreMigration migrations[] = {
   migrate_0_to_1,
   migrate_1_to_2,
+  migrate_2_to_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STORE_SCHEMA_VERSION);

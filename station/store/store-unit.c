@@ -55,12 +55,13 @@ store_unit_free (StoreUnit *unit)
   g_free (unit->failure_code);
   g_free (unit->station);
   g_free (unit->recipe_sha256);
+  g_free (unit->operator_name);
   g_free (unit);
 }
 
 #define UNIT_COLUMNS                                                                               \
   "id, device_id, batch_id, imei, imsi, iccid, state, failure_code, slot, station, "               \
-  "recipe_sha256, created_at, updated_at"
+  "recipe_sha256, created_at, updated_at, operator"
 
 static StoreUnit *
 unit_from_row (StoreStmt *st)
@@ -82,6 +83,7 @@ unit_from_row (StoreStmt *st)
   u->recipe_sha256 = store_stmt_dup_text (st, 10);
   u->created_at = store_stmt_get_int (st, 11);
   u->updated_at = store_stmt_get_int (st, 12);
+  u->operator_name = store_stmt_dup_text (st, 13);
   return u;
 }
 
@@ -120,6 +122,7 @@ store_unit_create (Store *store, const char *device_id, const char *batch_id, co
   StoreDb *db;
   gboolean ok = FALSE;
   gint64 now = store_now_ms ();
+  g_autofree char *actor = store_dup_operator (store);
 
   if (id == NULL)
     return NULL;
@@ -154,8 +157,8 @@ store_unit_create (Store *store, const char *device_id, const char *batch_id, co
 
   st = store_db_prepare (db,
                          "INSERT INTO units (device_id, batch_id, state, slot, station, "
-                         "recipe_sha256, created_at, updated_at) "
-                         "VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?6)",
+                         "recipe_sha256, created_at, updated_at, operator) "
+                         "VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?6, ?7)",
                          error);
   if (st == NULL)
     goto out;
@@ -166,6 +169,7 @@ store_unit_create (Store *store, const char *device_id, const char *batch_id, co
   store_stmt_bind_text (st, 4, station);
   store_stmt_bind_text (st, 5, recipe_sha256);
   store_stmt_bind_int (st, 6, now);
+  store_stmt_bind_text (st, 7, actor);
   ok = store_stmt_run (st, error);
 
 out:
@@ -278,6 +282,7 @@ store_unit_finish (Store *store, const char *device_id, StoreUnitState state,
                    const char *failure_code, const char *station, GError **error)
 {
   g_autofree char *id = store_device_id_canonical (device_id, error);
+  g_autofree char *actor = NULL, *details = NULL;
   StoreDb *db;
   StoreStmt *st;
   gboolean ok = FALSE;
@@ -289,7 +294,8 @@ store_unit_finish (Store *store, const char *device_id, StoreUnitState state,
     return FALSE;
   st = store_db_prepare (db,
                          "UPDATE units SET state = ?2, failure_code = ?3, station = ?4, "
-                         "slot = NULL, updated_at = ?5 WHERE device_id = ?1",
+                         "slot = NULL, updated_at = ?5, operator = coalesce (?6, operator) "
+                         "WHERE device_id = ?1",
                          error);
   if (st == NULL)
     goto out;
@@ -298,11 +304,20 @@ store_unit_finish (Store *store, const char *device_id, StoreUnitState state,
   store_stmt_bind_text (st, 3, failure_code);
   store_stmt_bind_text (st, 4, station);
   store_stmt_bind_int (st, 5, store_now_ms ());
+  actor = store_dup_operator (store);
+  store_stmt_bind_text (st, 6, actor);
   if (!store_stmt_run (st, error))
     goto out;
   if (store_db_changes (db) != 1) {
     store_set_not_found (error, "unit", id);
     goto out;
+  }
+  /* the end of a unit (passed, failed, error) is audited with it */
+  if (state == STORE_UNIT_PASSED || state == STORE_UNIT_FAILED || state == STORE_UNIT_ERROR) {
+    details = store_audit_details ("result", store_unit_state_to_string (state), "failure_code",
+                                   failure_code, NULL);
+    if (!store_audit_append_db (store, db, "unit.end", id, details, error))
+      goto out;
   }
   ok = TRUE;
 

@@ -30,6 +30,7 @@ typedef struct {
   char *recipe_sha256;
   gint64 created_at;
   gint64 updated_at;
+  char *operator_name; /* who ran it (the store's actor), NULL when not known */
 } StoreUnit;
 
 /* How a code was matched by store_lookup(). */
@@ -70,7 +71,9 @@ gboolean store_unit_set_slot (Store *store, const char *device_id, const char *s
 
 /* store_unit_finish: the end of a unit's run in one transaction: @state,
  * @failure_code (NULL clears it) and the slot left (slot NULL, station
- * @station), so that no reader sees a finished unit still in a slot. */
+ * @station), so that no reader sees a finished unit still in a slot.
+ * Passed, failed and error append a "unit.end" audit entry in the same
+ * transaction, and the unit records the store's actor as its operator. */
 gboolean store_unit_finish (Store *store, const char *device_id, StoreUnitState state,
                             const char *failure_code, const char *station, GError **error);
 

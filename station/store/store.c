@@ -17,8 +17,43 @@ struct _Store {
   StoreOpenFlags flags;
   guint busy_timeout_ms;
   GMutex lock;
-  GHashTable *conns; /* GThread * -> StoreDb * (each used by its thread only) */
+  GHashTable *conns;   /* GThread * -> StoreDb * (each used by its thread only) */
+  char *operator_name; /* store_set_actor(), under lock */
+  char *station;
 };
+
+void
+store_set_actor (Store *store, const char *operator_name, const char *station)
+{
+  g_mutex_lock (&store->lock);
+  g_free (store->operator_name);
+  store->operator_name = g_strdup (operator_name);
+  g_free (store->station);
+  store->station = g_strdup (station);
+  g_mutex_unlock (&store->lock);
+}
+
+char *
+store_dup_operator (Store *store)
+{
+  char *out;
+
+  g_mutex_lock (&store->lock);
+  out = g_strdup (store->operator_name);
+  g_mutex_unlock (&store->lock);
+  return out;
+}
+
+char *
+store_dup_station (Store *store)
+{
+  char *out;
+
+  g_mutex_lock (&store->lock);
+  out = g_strdup (store->station);
+  g_mutex_unlock (&store->lock);
+  return out;
+}
 
 gint64
 store_now_ms (void)
@@ -100,8 +135,15 @@ Store *
 store_open_from_config (StationConfig *config, StoreOpenFlags flags, GError **error)
 {
   g_autofree char *path = store_path_from_config (config);
+  g_autofree char *operator_name = NULL, *station = NULL;
+  Store *store = store_open (path, flags, error);
 
-  return store_open (path, flags, error);
+  if (store == NULL || config == NULL)
+    return store;
+  operator_name = station_config_get_string (config, "station", "operator", NULL);
+  station = station_config_get_string (config, "station", "name", g_get_host_name ());
+  store_set_actor (store, operator_name != NULL && *operator_name ? operator_name : NULL, station);
+  return store;
 }
 
 void
@@ -111,6 +153,8 @@ store_close (Store *store)
     return;
   g_hash_table_destroy (store->conns);
   g_mutex_clear (&store->lock);
+  g_free (store->operator_name);
+  g_free (store->station);
   g_free (store->path);
   g_free (store);
 }

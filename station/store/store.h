@@ -35,10 +35,12 @@ typedef enum {
   STORE_ERROR_CONFLICT,  /* an identity is already bound to another unit or batch: exit 1 */
   STORE_ERROR_INVALID,   /* a value the store refuses (bad state, bad identity): exit 2 */
   STORE_ERROR_CSV,       /* an input file (SIM list) is malformed: exit 2 */
+  STORE_ERROR_TAMPERED,  /* the audit chain does not verify (edited, inserted, deleted): exit 1 */
+  STORE_ERROR_DENIED,    /* the operator's role or PIN does not allow it: exit 1 */
 } StoreError;
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 #define STORE_DEFAULT_BUSY_TIMEOUT_MS 10000
 
@@ -58,7 +60,9 @@ typedef enum {
  * store_close(). */
 Store *store_open (const char *path, StoreOpenFlags flags, GError **error);
 
-/* store_open_from_config: store_open() of store_path_from_config(). */
+/* store_open_from_config: store_open() of store_path_from_config(), with
+ * the actor (store_set_actor()) from [station] operator and [station] name
+ * (default: the host name). */
 Store *store_open_from_config (StationConfig *config, StoreOpenFlags flags, GError **error);
 
 /* store_path_from_config: [station] db (set by --db), else
@@ -96,6 +100,16 @@ void store_rollback (Store *store);
  * the STATION_STORE_ERROR of the failed write. */
 gboolean store_check_writable (Store *store, GError **error);
 
+/* store_set_actor: who works through @store from now on: the operator
+ * (may be NULL: not known) and the station name (may be NULL).  Audit
+ * entries and units written afterwards record them (store-audit.h). */
+void store_set_actor (Store *store, const char *operator_name, const char *station);
+
+/* store_dup_operator / store_dup_station: the actor set by
+ * store_set_actor(), or NULL.  Free with g_free(). */
+char *store_dup_operator (Store *store);
+char *store_dup_station (Store *store);
+
 /* store_now_ms: the current UTC time in milliseconds. */
 gint64 store_now_ms (void);
 
@@ -103,10 +117,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Store, store_close)
 
 G_END_DECLS
 
+#include "station/store/store-audit.h"
 #include "station/store/store-batch.h"
 #include "station/store/store-cloud.h"
 #include "station/store/store-journal.h"
 #include "station/store/store-log.h"
+#include "station/store/store-operator.h"
 #include "station/store/store-registration.h"
 #include "station/store/store-site.h"
 #include "station/store/store-unit.h"
