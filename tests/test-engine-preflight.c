@@ -122,23 +122,6 @@ test_default_printer (void)
   line_sim_stop (sim);
 }
 
-/* A loopback port nothing listens on. */
-static guint
-closed_port (void)
-{
-  g_autoptr (GSocket) s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
-  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_socket_bind (s, any, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (s, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* A printer that cannot print: a folder that cannot exist (its path goes
  * through the store file), a ZPL printer that does not answer ~HS.  Exit
  * 3 before anything is done. */
@@ -149,7 +132,7 @@ test_bad_printer (void)
     g_autoptr (Line) line = line_new ();
     LineSim *sim = line_sim_start (line, two_units, 2);
     g_autofree char *printer = i == 0 ? g_strdup_printf ("file:%s/labels", line->db)
-                                      : g_strdup_printf ("zpl:127.0.0.1:%u", closed_port ());
+                                      : g_strdup_printf ("zpl:127.0.0.1:%u", tc_free_port ());
     const char *extra[] = { "--printer", printer, NULL };
     g_autofree char *what = g_strdup_printf ("the printer %s is not usable", printer);
     g_autoptr (LineRun) run = NULL;

@@ -32,20 +32,6 @@ typedef struct {
 
 static Cups cups;
 
-static guint16
-free_port (void)
-{
-  g_autoptr (GSocket) s
-      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (s, any, TRUE, NULL));
-  bound = g_socket_get_local_address (s, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static gboolean
 port_open (guint16 port)
 {
@@ -107,7 +93,7 @@ cups_start (void)
   cache = make_dir (cups.dir, "cache", lp, 0770);
   state = make_dir (cups.dir, "state", NULL, 0755);
   logs = make_dir (cups.dir, "log", NULL, 0755);
-  cups.port = free_port ();
+  cups.port = (guint16)tc_free_port ();
 
   cupsd_conf = g_strdup_printf ("LogLevel info\n"
                                 "Listen 127.0.0.1:%u\n"
@@ -324,7 +310,7 @@ test_unreachable (void)
   g_autoptr (Printer) p = NULL;
   g_autoptr (GBytes) label = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *device = g_strdup_printf ("socket://127.0.0.1:%u", free_port ());
+  g_autofree char *device = g_strdup_printf ("socket://127.0.0.1:%u", tc_free_port ());
   PrinterJob job = { 3, "TRK-000125", PRINTER_FORMAT_ZPL, NULL };
 
   if (skipped ())

@@ -213,6 +213,36 @@ check_unit (Line *line, JsonObject *state, const LineUnit *u, guint *passed)
     g_assert_cmpstr (st, ==, "passed");
 }
 
+/* Runs the batch until the fixture has no unit left (a unit in error stays
+ * in its slot and is resumed by the next run; exit 1 or 3 when a unit
+ * failed or ended in error, CONTRACT §2), then checks every unit's end,
+ * the emulator's call counts and the store's integrity. */
+static void
+finish_batch (Line *line, LineSim *sim)
+{
+  g_autoptr (JsonNode) keep = NULL;
+  JsonObject *state;
+  guint passed = 0;
+
+  for (guint r = 0; r < FINAL_RUNS; r++) {
+    g_autoptr (LineRun) run = line_provision_start (line, sim, BATCH, NULL, NULL);
+    g_autoptr (GPtrArray) results = NULL;
+
+    line_run_wait (run, FINAL_TIMEOUT_MS);
+    if (run->status != 0 && run->status != 1 && run->status != 3)
+      line_run_dump (run);
+    g_assert_true (run->status == 0 || run->status == 1 || run->status == 3);
+    results = line_run_results (run);
+    if (results->len == 0)
+      break;
+  }
+  state = line_state (line, &keep);
+  for (guint i = 0; i < sim->units->len; i++)
+    check_unit (line, state, sim->units->pdata[i], &passed);
+  g_test_message ("%u of %u units passed", passed, sim->units->len);
+  check_integrity (line);
+}
+
 static void
 test_random_kills (void)
 {
@@ -221,14 +251,12 @@ test_random_kills (void)
   guint32 seed = env_uint ("STATION_RELIABILITY_SEED", g_random_int ());
   g_autoptr (Line) line = line_new ();
   g_autofree char *m = manifest (units);
-  g_autoptr (JsonNode) keep = NULL;
   Injector in = { .line = line, .rand = g_rand_new_with_seed (seed) };
   g_autoptr (SoupSession) session = soup_session_new ();
   GRand *kill_rand = g_rand_new_with_seed (seed ^ 0x5a5a5a5a);
   LineSim *sim;
   GThread *thread;
-  JsonObject *state;
-  guint killed = 0, ended = 0, passed = 0, finished = 0;
+  guint killed = 0, ended = 0, finished = 0;
 
   g_test_message ("seed %u (STATION_RELIABILITY_SEED), %u units, %u kills", seed, units, kills);
   sim = line_sim_start (line, m, SLOTS);
@@ -285,25 +313,7 @@ test_random_kills (void)
   /* no fault left behind for the final runs */
   emulator_fault (session, line, "DELETE", NULL);
 
-  /* restarts until the fixture has no unit left (a unit in error stays in
-   * its slot and is resumed by the next run); exit 1 or 3 when a unit
-   * failed or ended in error (CONTRACT §2) */
-  for (guint r = 0; r < FINAL_RUNS; r++) {
-    g_autoptr (LineRun) run = line_provision_start (line, sim, BATCH, NULL, NULL);
-    line_run_wait (run, FINAL_TIMEOUT_MS);
-    if (run->status != 0 && run->status != 1 && run->status != 3)
-      line_run_dump (run);
-    g_assert_true (run->status == 0 || run->status == 1 || run->status == 3);
-    g_autoptr (GPtrArray) results = line_run_results (run);
-    if (results->len == 0)
-      break;
-  }
-
-  state = line_state (line, &keep);
-  for (guint i = 0; i < sim->units->len; i++)
-    check_unit (line, state, sim->units->pdata[i], &passed);
-  g_test_message ("%u of %u units passed", passed, sim->units->len);
-  check_integrity (line);
+  finish_batch (line, sim);
 
   line_sim_stop (sim);
   g_rand_free (in.rand);
@@ -323,12 +333,9 @@ test_disk_full (void)
   g_autoptr (Line) line = line_new ();
   g_autofree char *m = manifest (8);
   g_autoptr (LineRun) full = NULL;
-  g_autoptr (JsonNode) keep = NULL;
   g_autofree char *err = NULL;
   GStatBuf st;
   LineSim *sim;
-  JsonObject *state;
-  guint passed = 0;
 
   sim = line_sim_start (line, m, 2);
   line_import (line, BATCH, sim);
@@ -347,18 +354,7 @@ test_disk_full (void)
   check_integrity (line);
 
   line->fsize_limit = 0;
-  for (guint r = 0; r < FINAL_RUNS; r++) {
-    g_autoptr (LineRun) run = line_provision_start (line, sim, BATCH, NULL, NULL);
-    g_autoptr (GPtrArray) results = NULL;
-    line_run_wait (run, FINAL_TIMEOUT_MS);
-    results = line_run_results (run);
-    if (results->len == 0)
-      break;
-  }
-  state = line_state (line, &keep);
-  for (guint i = 0; i < sim->units->len; i++)
-    check_unit (line, state, sim->units->pdata[i], &passed);
-  check_integrity (line);
+  finish_batch (line, sim);
   line_sim_stop (sim);
 }
 
@@ -372,10 +368,7 @@ test_restarts (void)
   g_autoptr (Line) line = line_new ();
   g_autofree char *m = manifest (12);
   g_autoptr (LineRun) run = NULL;
-  g_autoptr (JsonNode) keep = NULL;
-  JsonObject *state;
   LineSim *sim;
-  guint passed = 0;
 
   line_registry_start (line);
   sim = line_sim_start (line, m, SLOTS);
@@ -397,19 +390,7 @@ test_restarts (void)
     g_autofree char *text = json_to_string (node, FALSE);
     g_test_message ("run through the restarts: exit %d, %s", run->status, text);
   }
-  /* units left in error resume with the next run */
-  for (guint r = 0; r < FINAL_RUNS; r++) {
-    g_autoptr (LineRun) again = line_provision_start (line, sim, BATCH, NULL, NULL);
-    g_autoptr (GPtrArray) results = NULL;
-    line_run_wait (again, FINAL_TIMEOUT_MS);
-    results = line_run_results (again);
-    if (results->len == 0)
-      break;
-  }
-  state = line_state (line, &keep);
-  for (guint i = 0; i < sim->units->len; i++)
-    check_unit (line, state, sim->units->pdata[i], &passed);
-  check_integrity (line);
+  finish_batch (line, sim);
   line_sim_stop (sim);
 }
 

@@ -118,24 +118,6 @@ tui_init (int *argc, char ***argv)
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }
 
-/* ---- the line -------------------------------------------------------------- */
-
-static guint
-free_port (void)
-{
-  g_autoptr (GSocket) s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
-  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_socket_bind (s, any, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (s, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static char *
 spawn_first_line (const char *const *argv, GPid *pid, int *out_fd)
 {
@@ -187,7 +169,7 @@ tui_line_new (guint slots, guint units, const char *speed, const char *faults)
   g_autofree char *out = NULL, *err = NULL;
   g_autoptr (GString) csv = g_string_new ("imsi,iccid,serial_number,msisdn\n");
   TuiLine *l = g_new0 (TuiLine, 1);
-  guint port = free_port ();
+  guint port = tc_free_port ();
   int emu_fd = -1;
   JsonArray *list;
 

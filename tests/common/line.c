@@ -182,23 +182,6 @@ line_run_dump (LineRun *r)
 
 /* ---- the line ----------------------------------------------------------- */
 
-static guint
-free_port (void)
-{
-  g_autoptr (GSocket) s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
-  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_nonnull (s);
-  g_socket_bind (s, any, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (s, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 Line *
 line_new (void)
 {
@@ -212,7 +195,7 @@ line_new (void)
   g_file_set_contents (l->psk_path, psk, -1, &error);
   g_assert_no_error (error);
   g_chmod (l->psk_path, 0600);
-  l->registry_port = free_port ();
+  l->registry_port = tc_free_port ();
   l->db = g_build_filename (l->dir, "station.db", NULL);
   l->labels = g_build_filename (l->dir, "labels", NULL);
   g_mkdir (l->labels, 0755);

@@ -2,6 +2,7 @@
 #include "tests/common/test-common.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <poll.h>
@@ -345,4 +346,21 @@ tc_scaled_recipe (const char *src, const char *dir)
   g_key_file_save_to_file (kf, out, &error);
   g_assert_no_error (error);
   return out;
+}
+
+guint
+tc_free_port (void)
+{
+  g_autoptr (GSocket) s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (s);
+  g_socket_bind (s, any, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (s, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }

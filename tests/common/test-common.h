@@ -24,6 +24,11 @@ char *tc_tmpdir (void);
 /* tc_rm_rf: removes @path and everything below it (no symlinks followed). */
 void tc_rm_rf (const char *path);
 
+/* tc_free_port: a loopback TCP port free a moment ago (bound to port 0,
+ * then closed): for a server the test starts, or a port nothing listens
+ * on.  Aborts the test on failure. */
+guint tc_free_port (void);
+
 /* tc_pty_open: a raw pty pair; returns the master fd and stores the slave
  * path in @slave_path (free with g_free()).  Aborts the test on failure. */
 int tc_pty_open (char **slave_path);
