@@ -26,7 +26,7 @@
 #define BATCH         "REL-1"
 #define SLOTS         4
 #define UNITS_DEFAULT 24
-#define KILLS_DEFAULT 24
+#define KILLS_DEFAULT 30
 /* a good unit takes about 2.5 s on the line (--speed 20): kills land
  * before, during and after units' ends */
 #define KILL_MIN_MS      400
@@ -359,9 +359,11 @@ test_disk_full (void)
 }
 
 /* The services around the station die mid-batch and come back: the cloud
- * emulator (SIGKILL, 1.5 s dark, same port and state) and the Beam
- * registration receiver (`station-cli registry`, SIGKILL, 0.5 s dark).
- * The run rides through: every unit passes, each mutation done once. */
+ * emulator (SIGKILL, 1.5 s dark, same port and state), the Beam
+ * registration receiver (`station-cli registry`, SIGKILL, 0.5 s dark) and
+ * the ZPL label printer (SIGKILL, 1 s dark: what it held is lost).  The
+ * batch rides through: every good unit passes, each mutation done once, at
+ * most one spare label (a printer killed in the middle of a job). */
 static void
 test_restarts (void)
 {
@@ -371,6 +373,7 @@ test_restarts (void)
   LineSim *sim;
 
   line_registry_start (line);
+  line_printer_start (line);
   sim = line_sim_start (line, m, SLOTS);
   line_import (line, BATCH, sim);
   run = line_provision_start (line, sim, BATCH, NULL, NULL);
@@ -380,6 +383,8 @@ test_restarts (void)
   line_emulator_restart (line, 1500);
   g_usleep (1500 * 1000);
   line_registry_restart (line, 500);
+  g_usleep (1000 * 1000);
+  line_printer_restart (line, 1000);
 
   line_run_wait (run, FINAL_TIMEOUT_MS);
   if (run->status != 0 && run->status != 1 && run->status != 3)
@@ -394,6 +399,58 @@ test_restarts (void)
   line_sim_stop (sim);
 }
 
+/* The label printer is switched off while units reach their label, and
+ * on again once the station has said it waits for it: the units wait in
+ * their slots (a notice tells the operator) and print when it is back,
+ * instead of ending in error after their SIM went to standby.  Nothing
+ * reached the printer while it was off, so each label prints once. */
+static void
+test_printer_off (void)
+{
+  g_autoptr (Line) line = line_new ();
+  g_autofree char *m = manifest (8);
+  g_autoptr (LineRun) run = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autofree char *err = NULL;
+  guint passed = 0;
+  LineSim *sim;
+
+  line_printer_start (line);
+  sim = line_sim_start (line, m, SLOTS);
+  line_import (line, BATCH, sim);
+  run = line_provision_start (line, sim, BATCH, NULL, NULL);
+  /* past the preflight (which checks the printer): a unit was scanned */
+  g_assert_true (line_run_wait_stderr (run, " scan ", 60000));
+  line_printer_kill (line);
+  if (!line_run_wait_stderr (run, "the printer cannot be reached", 60000)) {
+    line_run_dump (run);
+    g_error ("no unit waited for the printer");
+  }
+  line_printer_start (line);
+  line_run_wait (run, FINAL_TIMEOUT_MS);
+  g_assert_true (g_file_get_contents (run->err_path, &err, NULL, NULL));
+  g_assert_nonnull (strstr (err, "the printer is back; label printed"));
+  results = line_run_results (run);
+  for (guint i = 0; i < results->len; i++) {
+    JsonObject *r = results->pdata[i];
+    const char *id = json_object_get_string_member (r, "device_id");
+    const char *result = json_object_get_string_member (r, "result");
+
+    g_test_message ("%s %s", id, result);
+    g_assert_cmpstr (result, !=, "error");
+    if (strcmp (result, "passed") == 0) {
+      passed++;
+      g_assert_cmpuint (line_label_files (line, id), ==, 1);
+    }
+  }
+  /* every unit (REL-005's garbage on the serial line is read past) */
+  g_assert_cmpuint (results->len, ==, 8);
+  g_assert_cmpuint (passed, ==, 8);
+  g_assert_cmpuint (line_printer_printed (line), ==, 8);
+  g_assert_cmpint (run->status, ==, 0);
+  line_sim_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -401,5 +458,6 @@ main (int argc, char **argv)
   g_test_add_func ("/reliability/random-kills", test_random_kills);
   g_test_add_func ("/reliability/disk-full", test_disk_full);
   g_test_add_func ("/reliability/restarts", test_restarts);
+  g_test_add_func ("/reliability/printer-off", test_printer_off);
   return g_test_run ();
 }

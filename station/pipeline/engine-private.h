@@ -32,6 +32,10 @@ void engine_line_down (Engine *e, const char *why);
  * (copied) for EngineOptions.context. */
 void engine_emit (Engine *engine, const EngineEvent *event);
 
+/* engine_notice: tells the operator @message about @slot (a notice event:
+ * the app's banner, the CLI's stderr). */
+void engine_notice (Engine *engine, guint slot, const char *message);
+
 /* engine_note_api_call: counts an API call for the summary. */
 void engine_note_api_call (Engine *engine);
 

@@ -158,8 +158,8 @@ typedef struct {
   guint slot;
 } SlotArgs;
 
-static void
-notice (Engine *e, guint slot, const char *message)
+void
+engine_notice (Engine *e, guint slot, const char *message)
 {
   EngineEvent ev = { .kind = ENGINE_EVENT_NOTICE, .slot = slot, .message = message };
 
@@ -192,7 +192,7 @@ take_unit (Engine *e, guint slot)
     if (!g_error_matches (error, FIXTURE_ERROR, FIXTURE_ERROR_NO_MORE_UNITS)
         && !g_error_matches (error, FIXTURE_ERROR, FIXTURE_ERROR_CANCELLED)) {
       g_autofree char *msg = g_strdup_printf ("slot %u stops: %s", slot, error->message);
-      notice (e, slot, msg);
+      engine_notice (e, slot, msg);
     }
     break;
   }
@@ -202,7 +202,7 @@ take_unit (Engine *e, guint slot)
     if (id == NULL) {
       g_autofree char *msg = g_strdup_printf (
           "slot %u: the unit's device ID could not be scanned: %s", slot, error->message);
-      notice (e, slot, msg);
+      engine_notice (e, slot, msg);
     }
   }
   if (id == NULL) {

@@ -626,6 +626,62 @@ step_standby (Unit *u)
 
 /* ---- label ----------------------------------------------------------------- */
 
+/* A printer that cannot be reached (switched off and on, its cable
+ * reseated, its queue's server restarting) is tried again every
+ * LABEL_PRINTER_RETRY_MS for LABEL_PRINTER_WAIT_MS before the unit ends in
+ * error: the connection failed, so nothing reached the printer and trying
+ * again cannot print the label twice.  Any other printer fault (paper out,
+ * head open) needs the operator and ends the step at once. */
+#define LABEL_PRINTER_WAIT_MS  60000
+#define LABEL_PRINTER_RETRY_MS 1000
+
+/* print_label: submits the unit's label to the print queue and waits out
+ * an unreachable printer, telling the operator once when it starts waiting
+ * and once when the printer is back. */
+static gboolean
+print_label (Unit *u, PrinterFormat format, GBytes *bytes, GError **error)
+{
+  PrintQueue *queue = u->e->opts.print_queue;
+  gint64 give_up = g_get_monotonic_time () + (gint64)LABEL_PRINTER_WAIT_MS * 1000;
+  guint64 job = 0;
+  guint tries = 1;
+  gboolean ok;
+
+  ok = print_queue_submit (queue, u->device_id, u->device_id, format, bytes, NULL, &job, CANCEL (u),
+                           error);
+  if (ok || !g_error_matches (*error, PRINTER_ERROR, PRINTER_ERROR_UNREACHABLE))
+    return ok;
+  {
+    g_autofree char *msg = g_strdup_printf (
+        "%s: the printer cannot be reached (%s); the label waits up to %u s for it to come back",
+        u->device_id, (*error)->message, LABEL_PRINTER_WAIT_MS / 1000);
+    engine_notice (u->e, u->slot, msg);
+  }
+  while (!ok && g_error_matches (*error, PRINTER_ERROR, PRINTER_ERROR_UNREACHABLE)
+         && g_get_monotonic_time () < give_up) {
+    g_clear_error (error);
+    if (!unit_wait (u, LABEL_PRINTER_RETRY_MS)) {
+      print_queue_cancel (queue, job, NULL);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped by the operator");
+      return FALSE;
+    }
+    tries++;
+    ok = print_queue_retry (queue, job, CANCEL (u), error);
+  }
+  if (ok) {
+    g_autofree char *msg = g_strdup_printf ("%s: the printer is back; label printed (attempt %u)",
+                                            u->device_id, tries);
+    engine_notice (u->e, u->slot, msg);
+    return TRUE;
+  }
+  /* the unit ends in error and is resumed by a later run: no held job may
+   * stand in the way of that run's print */
+  print_queue_cancel (queue, job, NULL);
+  g_prefix_error (
+      error, "printer unreachable for %u s (%u attempts): ", LABEL_PRINTER_WAIT_MS / 1000, tries);
+  return FALSE;
+}
+
 static Outcome
 step_label (Unit *u)
 {
@@ -667,8 +723,7 @@ step_label (Unit *u)
   bytes = label_render (e->opts.label_template, &data, lformat, 0, &error);
   if (bytes == NULL)
     return unit_outcome_for_error (u, error);
-  if (!print_queue_submit (e->opts.print_queue, u->device_id, u->device_id, pformat, bytes, NULL,
-                           NULL, CANCEL (u), &error)) {
+  if (!print_label (u, pformat, bytes, &error)) {
     if (!g_error_matches (error, PRINTER_ERROR, PRINTER_ERROR_REASON))
       return unit_outcome_for_error (u, error);
     g_clear_error (&error); /* this queue printed it already in this process */

@@ -123,6 +123,22 @@ wait_eof (LineRun *r, guint timeout_ms)
   return eof;
 }
 
+gboolean
+line_run_wait_stderr (LineRun *r, const char *needle, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  for (;;) {
+    g_autofree char *err = NULL;
+
+    if (g_file_get_contents (r->err_path, &err, NULL, NULL) && strstr (err, needle) != NULL)
+      return TRUE;
+    if (g_get_monotonic_time () >= deadline || g_subprocess_get_identifier (r->proc) == NULL)
+      return FALSE;
+    g_usleep (20 * 1000); /* a file has no change notice here: look again shortly */
+  }
+}
+
 int
 line_run_wait (LineRun *r, guint timeout_ms)
 {
@@ -258,6 +274,11 @@ line_free (Line *l)
     g_subprocess_send_signal (l->registry->proc, SIGTERM);
     line_run_wait (l->registry, 20000);
     line_run_free (l->registry);
+  }
+  if (l->printer != NULL) {
+    g_subprocess_send_signal (l->printer->proc, SIGTERM);
+    line_run_wait (l->printer, 20000);
+    line_run_free (l->printer);
   }
   ec_stop (l->emu);
   g_free (l->dir);
@@ -448,7 +469,9 @@ line_provision_start (Line *l, LineSim *sim, const char *batch, const char *cras
 {
   g_autofree char *cli = tc_build_path ("station/station-cli");
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", l->registry_port);
-  g_autofree char *printer = g_strdup_printf ("file:%s", l->labels);
+  g_autofree char *printer = l->printer != NULL
+                                 ? g_strdup_printf ("zpl:127.0.0.1:%u", l->printer_port)
+                                 : g_strdup_printf ("file:%s", l->labels);
   g_autofree char *err = g_strdup_printf ("%s/provision-%u.err", l->dir, ++l->runs);
   g_autoptr (GSubprocessLauncher) launcher = launcher_new (err);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
@@ -656,6 +679,32 @@ line_registry_start_args (Line *l, const char *const *extra)
   }
 }
 
+/* Labels the fake ZPL printers recorded for @device_id (labels/zpl-N/). */
+static guint
+zpl_label_files (Line *l, const char *device_id)
+{
+  g_autofree char *needle = g_strdup_printf ("DEV %s IMSI", device_id);
+  guint count = 0;
+
+  for (guint n = 1; n <= l->printer_starts; n++) {
+    g_autofree char *name = g_strdup_printf ("zpl-%u", n);
+    g_autofree char *dir_path = g_build_filename (l->labels, name, NULL);
+    g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+    const char *file;
+
+    g_assert_nonnull (dir);
+    while ((file = g_dir_read_name (dir)) != NULL) {
+      g_autofree char *path = g_build_filename (dir_path, file, NULL);
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      if (strstr (text, needle) != NULL)
+        count++;
+    }
+  }
+  return count;
+}
+
 guint
 line_label_files (Line *l, const char *device_id)
 {
@@ -664,6 +713,8 @@ line_label_files (Line *l, const char *device_id)
   const char *name;
   guint count = 0;
 
+  if (l->printer_starts > 0)
+    return zpl_label_files (l, device_id);
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL) {
     const char *rest = name + n;
@@ -681,4 +732,82 @@ line_label_files (Line *l, const char *device_id)
       count++;
   }
   return count;
+}
+
+/* ---- the fake ZPL printer ------------------------------------------------ */
+
+/* Printed lines ({"printed":N,...}) a printer process wrote so far. */
+static guint
+printer_lines_printed (LineRun *r)
+{
+  guint n = 0;
+
+  g_mutex_lock (&r->lock);
+  for (guint i = 0; i < r->lines->len; i++)
+    if (g_str_has_prefix (r->lines->pdata[i], "{\"printed\":"))
+      n++;
+  g_mutex_unlock (&r->lock);
+  return n;
+}
+
+void
+line_printer_start (Line *l)
+{
+  g_autofree char *exe = tc_build_path ("fixtures/fake-zpl-printer");
+  g_autofree char *port = g_strdup_printf ("%u", l->printer_port);
+  g_autofree char *err = NULL, *name = NULL, *record = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (l->printer);
+  l->printer_starts++;
+  name = g_strdup_printf ("zpl-%u", l->printer_starts);
+  record = g_build_filename (l->labels, name, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (record, 0755), ==, 0);
+  err = g_strdup_printf ("%s/printer-%u.err", l->dir, l->printer_starts);
+  launcher = launcher_new (err);
+  /* the program reads control lines on stdin and ends at EOF: a pipe kept
+   * open for its life */
+  g_subprocess_launcher_set_flags (launcher,
+                                   G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  {
+    const char *argv[] = { exe, "--port", port, "--record-dir", record, NULL };
+    l->printer = run_spawn (launcher, err, argv);
+  }
+  if (!line_run_wait_lines (l->printer, 1, FIRST_LINE_MS)) {
+    line_run_dump (l->printer);
+    g_error ("fake-zpl-printer did not start on port %s", port);
+  }
+  g_mutex_lock (&l->printer->lock);
+  json_parser_load_from_data (parser, l->printer->lines->pdata[0], -1, &error);
+  g_mutex_unlock (&l->printer->lock);
+  g_assert_no_error (error);
+  l->printer_port = (guint)json_object_get_int_member (
+      json_node_get_object (json_parser_get_root (parser)), "port");
+  g_assert_cmpuint (l->printer_port, >, 0);
+}
+
+void
+line_printer_kill (Line *l)
+{
+  g_assert_nonnull (l->printer);
+  g_subprocess_send_signal (l->printer->proc, SIGKILL);
+  line_run_wait (l->printer, 20000);
+  l->printer_printed += printer_lines_printed (l->printer);
+  g_clear_pointer (&l->printer, line_run_free);
+}
+
+void
+line_printer_restart (Line *l, guint down_ms)
+{
+  line_printer_kill (l);
+  g_usleep ((gulong)down_ms * 1000);
+  line_printer_start (l);
+}
+
+guint
+line_printer_printed (Line *l)
+{
+  return l->printer_printed + (l->printer != NULL ? printer_lines_printed (l->printer) : 0);
 }

@@ -55,6 +55,11 @@ typedef struct {
   gboolean default_printer; /* no --printer: the station's default folder */
   const char *auth_key;     /* SORACOM_AUTH_KEY instead of the emulator's */
   guint64 fsize_limit;      /* > 0: RLIMIT_FSIZE in bytes (SIGXFSZ ignored) */
+  /* a fake ZPL printer instead of the file printer (line_printer_start) */
+  LineRun *printer;
+  guint printer_port;
+  guint printer_starts;  /* processes started so far (names their record folders) */
+  guint printer_printed; /* labels printed by the processes that ended */
 } Line;
 
 /* A running fixture-sim. */
@@ -78,6 +83,24 @@ void line_emulator_restart (Line *line, guint down_ms);
  * its port dark for @down_ms, start it again (line_registry_start). */
 void line_registry_restart (Line *line, guint down_ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Line, line_free)
+
+/* line_printer_start: runs the fake-zpl-printer program on 127.0.0.1 (the
+ * port of the previous one, if any), recording each label it prints in
+ * labels/zpl-N/; the provision runs then print to it (zpl:) instead of the
+ * file printer. */
+void line_printer_start (Line *line);
+
+/* line_printer_kill: SIGKILL the printer (its port stays dark until
+ * line_printer_start). */
+void line_printer_kill (Line *line);
+
+/* line_printer_restart: SIGKILL the printer (what it holds is lost, as on
+ * a power cycle), leave its port dark for @down_ms, start it again on the
+ * same port. */
+void line_printer_restart (Line *line, guint down_ms);
+
+/* line_printer_printed: labels printed by every printer process so far. */
+guint line_printer_printed (Line *line);
 
 /* line_registry_start: runs `station-cli registry` on the line's Beam
  * target port, sharing the store (several stations on one store); the
@@ -108,6 +131,9 @@ LineRun *line_provision_start (Line *line, LineSim *sim, const char *batch, cons
                                const char *const *extra);
 /* line_run_wait_lines: waits at most @timeout_ms for @n stdout lines. */
 gboolean line_run_wait_lines (LineRun *run, guint n, guint timeout_ms);
+/* line_run_wait_stderr: waits at most @timeout_ms for @needle to appear in
+ * the run's stderr; FALSE when it did not (or the process ended first). */
+gboolean line_run_wait_stderr (LineRun *run, const char *needle, guint timeout_ms);
 /* line_run_wait: waits for the process (killed after @timeout_ms, which
  * fails the test) and its output; returns run->status. */
 int line_run_wait (LineRun *run, guint timeout_ms);
@@ -144,8 +170,10 @@ JsonNode *line_lookup (Line *line, const char *code);
 /* line_lookup_maybe: the same, NULL when the unit has no record. */
 JsonNode *line_lookup_maybe (Line *line, const char *code);
 
-/* line_label_files: files in the label directory whose name starts with
- * @device_id (the file printer names them after the unit). */
+/* line_label_files: labels printed for @device_id: files in the label
+ * directory whose name starts with @device_id (the file printer names them
+ * after the unit), or, with the fake ZPL printer, recorded formats that
+ * carry "DEV <device_id> IMSI" in their payload. */
 guint line_label_files (Line *line, const char *device_id);
 
 G_END_DECLS
