@@ -99,10 +99,13 @@ class Line:
     """One virtual line: emulator + fixture-sim with its units, a batch
     imported into a fresh store; provision() runs station-cli on it."""
 
-    def __init__(self, work, name, units, slots, boot_ms):
+    def __init__(self, work, name, units, slots, boot_ms, unit_faults=None, recipe=RECIPE):
         self.work = os.path.join(work, name)
         os.makedirs(self.work)
         self.units, self.slots, self.boot_ms = units, slots, boot_ms
+        # unit_faults(i): the fixture-sim faults of unit i (a list, may be empty)
+        self.unit_faults = unit_faults or (lambda i: [])
+        self.recipe = recipe
         self.procs = []
         self.batch = 'BENCH-' + name.upper()
         self.db = os.path.join(self.work, 'station.db')
@@ -131,8 +134,9 @@ class Line:
         self.root = line.split()[1]
         # boot scaled by --speed; attach and self-test 0 (1 ms timers)
         manifest = {'register': True, 'units': [
-            {'boot_ms': int(self.boot_ms * SPEED), 'attach_ms': 0, 'selftest_ms': 0}
-            for _ in range(self.units)]}
+            {'boot_ms': int(self.boot_ms * SPEED), 'attach_ms': 0, 'selftest_ms': 0,
+             'faults': self.unit_faults(i)}
+            for i in range(self.units)]}
         mpath = os.path.join(self.work, 'manifest.json')
         with open(mpath, 'w') as f:
             json.dump(manifest, f)
@@ -142,11 +146,13 @@ class Line:
             # periodic device traffic "before --speed": keep it at 30 s real
             '--traffic-ms', str(int(30000 * SPEED))]))
         self.fixture = sim['fixture']
+        self.sim_units = sim['units']
         csv = os.path.join(self.work, 'sims.csv')
         with open(csv, 'w') as f:
             f.write('imsi,iccid\n')
             for u in sim['units']:
-                f.write(f"{u['imsi']},{u['iccid']}\n")
+                if u['imsi'] is not None:  # a unit with fault nosim has none
+                    f.write(f"{u['imsi']},{u['iccid']}\n")
         self.config = os.path.join(self.work, 'station.ini')
         with open(self.config, 'w') as f:
             f.write('[soracom]\n# the bench measures the engine, not the pacing\n'
@@ -157,7 +163,7 @@ class Line:
     def cli_argv(self):
         return [CLI, '--config', self.config, '--db', self.db, '--api-url', self.root + '/v1']
 
-    def provision(self):
+    def provision(self, timeout_s=RUN_TIMEOUT_S, extra=()):
         """Runs station-cli provision; returns wall s, rusage, unit lines, summary."""
         labels = os.path.join(self.work, 'labels')
         os.makedirs(labels)
@@ -165,17 +171,17 @@ class Line:
             'provision', '--batch', self.batch, '--fixture', self.fixture,
             '--slots', str(self.slots), '--count', str(self.units),
             '--registry-listen', f'127.0.0.1:{self.registry_port}', '--psk-file', self.psk,
-            '--recipe', RECIPE, '--printer', 'file:' + labels]
+            '--recipe', self.recipe, '--printer', 'file:' + labels, *extra]
         out = open(os.path.join(self.work, 'provision.jsonl'), 'w')
         err = open(os.path.join(self.work, 'provision.err'), 'w')
         t0 = time.monotonic()
         p = subprocess.Popen(argv, stdout=out, stderr=err, env=self.env)
         out.close()
         err.close()
-        killer = threading.Timer(RUN_TIMEOUT_S, lambda: os.kill(p.pid, signal.SIGKILL))
+        killer = threading.Timer(timeout_s, lambda: os.kill(p.pid, signal.SIGKILL))
         killer.start()
         done = threading.Event()
-        sampler = threading.Thread(target=self.sample_rss, args=(p.pid, done))
+        sampler = threading.Thread(target=self.sample, args=(p.pid, done))
         sampler.start()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.monotonic() - t0
@@ -187,6 +193,10 @@ class Line:
         units = [l for l in lines if 'device_id' in l]
         summary = lines[-1] if lines and 'batch' in lines[-1] else {}
         return p.returncode, wall, ru, units, summary
+
+    def sample(self, pid, done):
+        """What is measured while the station runs (the peak RSS here)."""
+        self.sample_rss(pid, done)
 
     def sample_rss(self, pid, done):
         """Keeps /proc/PID/status's memory lines at the highest VmRSS seen

@@ -67,6 +67,8 @@ test_429_storm_budget (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 }
 
+/* A 429 refused the request before any work: a storm of them does not use
+ * up the attempts (max_attempts 3 here), only the call's budget ends it. */
 static void
 test_429_attempts (Fixture *f, gconstpointer data)
 {
@@ -76,16 +78,45 @@ test_429_attempts (Fixture *f, gconstpointer data)
 
   test_options (&opts, NULL);
   opts.max_attempts = 3;
+  opts.budget_ms = 1500;
   fixture_reopen (f, &opts);
   push_auth (f, "1");
   /* fractional seconds and Retry-After are honoured too */
   mock_http_set_handler (f->mock, storm_handler, (gpointer) "Retry-After: 0.05");
   sub = cloud_client_get_subscriber (f->client, TEST_IMSI, NULL, &error);
-  g_assert_error (error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_RATE_LIMITED);
-  g_assert_nonnull (strstr (error->message, "after 3 attempts"));
+  g_assert_error (error, STATION_CLOUD_ERROR, STATION_CLOUD_ERROR_BUDGET_EXHAUSTED);
+  g_assert_nonnull (strstr (error->message, "HTTP 429 COM0009"));
   g_assert_cmpstr (station_cloud_error_get_api_code (error), ==, "COM0009");
-  g_assert_cmpuint (mock_http_count (f->mock), ==, 1 + 3);
+  /* more than max_attempts, each at least 100 ms apart (a 0.05 s wait is
+   * raised to the floor): at most 1500 / 100 of them */
+  g_assert_cmpuint (mock_http_count (f->mock), >, 1 + 3);
+  g_assert_cmpuint (mock_http_count (f->mock), <=, 1 + 16);
   g_clear_error (&error);
+}
+
+/* Five 429s in a row, then the answer: with max_attempts 3 the call still
+ * succeeds (a 429 storm slows the line down, it does not fail units). */
+static void
+test_429_storm_then_ok (Fixture *f, gconstpointer data)
+{
+  g_autofree char *body = sub_json (TEST_IMSI, "active", NULL, NULL);
+  g_autofree char *path = sub_path (TEST_IMSI, NULL);
+  CloudClientOptions opts;
+  g_autoptr (CloudSubscriber) sub = NULL;
+  GError *error = NULL;
+
+  test_options (&opts, NULL);
+  opts.max_attempts = 3;
+  fixture_reopen (f, &opts);
+  push_auth (f, "1");
+  for (guint i = 0; i < 5; i++)
+    mock_http_push (f->mock, "GET", path, 429, "{\"code\":\"COM0009\",\"message\":\"rate\"}", 0,
+                    "Retry-After: 0", NULL);
+  mock_http_push (f->mock, "GET", path, 200, body, 0, NULL);
+  sub = cloud_client_get_subscriber (f->client, TEST_IMSI, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sub->status, ==, "active");
+  g_assert_cmpuint (count_records (f, "getSubscriber GET /subscribers/" TEST_IMSI " 429"), ==, 5);
 }
 
 static void
@@ -447,6 +478,7 @@ main (int argc, char **argv)
   ADD ("/cloud/faults/429-waits-header", test_429_waits_header);
   ADD ("/cloud/faults/429-storm-budget", test_429_storm_budget);
   ADD ("/cloud/faults/429-attempts", test_429_attempts);
+  ADD ("/cloud/faults/429-storm-then-ok", test_429_storm_then_ok);
   ADD ("/cloud/faults/500-then-ok", test_500_then_ok);
   ADD ("/cloud/faults/5xx-exhausted", test_500_exhausted);
   ADD ("/cloud/faults/timeout-mutation-read-back", test_timeout_mutation_read_back);

@@ -443,6 +443,42 @@ test_fault_specs (void)
   g_assert_cmpuint (n, >=, 12);
 }
 
+/* A long manifest whose units name no identity (a soak, a big batch):
+ * every generated device ID, IMEI, IMSI and ICCID is unique, where 6
+ * random digits alone meet again within a few thousand units. */
+static void
+test_manifest_unique (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = tc_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "long.json", NULL);
+  g_autoptr (GString) text = g_string_new ("{\"units\": [{\"device_id\": \"TRK-123456\"}");
+  g_autoptr (GPtrArray) units = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean reg = FALSE;
+
+  for (guint i = 1; i < 5000; i++)
+    g_string_append (text, ", {}");
+  g_string_append (text, "]}");
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  units = devsim_units_load_manifest (path, rand, &reg, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (units->len, ==, 5000);
+  g_assert_cmpstr (((DevsimUnitSpec *)units->pdata[0])->device_id, ==, "TRK-123456");
+  for (guint i = 0; i < units->len; i++) {
+    DevsimUnitSpec *u = units->pdata[i];
+    const char *ids[] = { u->device_id, u->imei, u->imsi, u->iccid };
+
+    for (guint k = 0; k < G_N_ELEMENTS (ids); k++) {
+      g_autofree char *key = g_strdup_printf ("%u:%s", k, ids[k]);
+      if (!g_hash_table_add (seen, g_ascii_strup (key, -1)))
+        g_error ("unit %u: %s used twice", i, ids[k]);
+    }
+  }
+  tc_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -456,6 +492,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fixture/sim/generate", test_generate);
   g_test_add_func ("/fixture/sim/generate-plans", test_generate_plans);
   g_test_add_func ("/fixture/sim/manifests", test_manifests);
+  g_test_add_func ("/fixture/sim/manifest-unique", test_manifest_unique);
   g_test_add_func ("/fixture/sim/fault-specs", test_fault_specs);
   return g_test_run ();
 }

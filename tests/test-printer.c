@@ -545,6 +545,57 @@ test_queue_threads (void)
   }
 }
 
+/* A queue printing all day holds the last PRINT_QUEUE_KEEP_DONE ended
+ * jobs, not every label it ever printed; a held job stays whatever comes
+ * after it. */
+static void
+test_queue_bounded (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FakeZplPrinter) fake = fake_zpl_printer_new (0, &error);
+  Records *rec;
+  g_autoptr (PrintQueue) q = queue_for (fake, "", &rec);
+  g_autoptr (GBytes) data = zpl_label ("TRK-1");
+  g_autoptr (GArray) held = NULL;
+  PrintJobState state;
+  guint64 first = 0, stuck = 0, id = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (
+      print_queue_submit (q, "TRK-0", NULL, PRINTER_FORMAT_ZPL, data, NULL, &first, NULL, &error));
+  fake_zpl_printer_set_fault (fake, FAKE_ZPL_HEAD_OPEN, TRUE);
+  g_assert_false (print_queue_submit (q, "TRK-HELD", NULL, PRINTER_FORMAT_ZPL, data, NULL, &stuck,
+                                      NULL, &error));
+  g_clear_error (&error);
+  fake_zpl_printer_set_fault (fake, FAKE_ZPL_HEAD_OPEN, FALSE);
+  for (guint i = 1; i <= 3 * PRINT_QUEUE_KEEP_DONE; i++) {
+    g_autofree char *key = g_strdup_printf ("TRK-%u", i);
+
+    g_assert_true (
+        print_queue_submit (q, key, NULL, PRINTER_FORMAT_ZPL, data, NULL, &id, NULL, &error));
+  }
+  /* the first printed job is forgotten: no reprint from the queue */
+  g_assert_false (print_queue_job_state (q, first, &state, NULL));
+  g_assert_false (print_queue_reprint (q, "TRK-0", "label torn", NULL, NULL, &error));
+  g_assert_error (error, PRINTER_ERROR, PRINTER_ERROR_NO_JOB);
+  g_clear_error (&error);
+  /* the last ones are kept: their reprint works */
+  g_assert_true (print_queue_job_state (q, id, &state, NULL));
+  g_assert_cmpint (state, ==, PRINT_JOB_PRINTED);
+  {
+    g_autofree char *key
+        = g_strdup_printf ("TRK-%u", 3 * PRINT_QUEUE_KEEP_DONE - PRINT_QUEUE_KEEP_DONE + 2);
+    g_assert_true (print_queue_reprint (q, key, "label torn", NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  /* the held one waits for its retry */
+  held = print_queue_held (q);
+  g_assert_cmpuint (held->len, ==, 1);
+  g_assert_cmpuint (g_array_index (held, guint64, 0), ==, stuck);
+  g_assert_true (print_queue_retry (q, stuck, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -559,6 +610,7 @@ main (int argc, char **argv)
   g_test_add_func ("/printer/zpl/silent", test_zpl_silent);
   g_test_add_func ("/printer/zpl/unreachable", test_zpl_unreachable);
   g_test_add_func ("/printer/queue/reprint", test_queue_reprint);
+  g_test_add_func ("/printer/queue/bounded", test_queue_bounded);
   g_test_add_func ("/printer/queue/threads", test_queue_threads);
   return g_test_run ();
 }

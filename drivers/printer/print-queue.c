@@ -14,6 +14,7 @@ typedef struct {
   GBytes *data;
   guint attempts;
   PrintJobState state;
+  gboolean printing; /* an attempt is under way: never forgotten meanwhile */
 } QueueJob;
 
 struct _PrintQueue {
@@ -24,7 +25,7 @@ struct _PrintQueue {
   GMutex lock;       /* guards the fields below */
   GMutex print_lock; /* held while a job prints: one at a time */
   guint64 next_id;
-  GPtrArray *jobs; /* QueueJob *, by id; held and printed ones kept for retry and reprint */
+  GPtrArray *jobs; /* QueueJob *, by id: every held one, the last PRINT_QUEUE_KEEP_DONE ended */
 };
 
 static void
@@ -121,12 +122,37 @@ record (PrintQueue *q, const QueueJob *j, const GError *error)
     q->recorder (&r, q->user_data);
 }
 
+/* With q->lock held: forgets the oldest printed and cancelled jobs beyond
+ * the last PRINT_QUEUE_KEEP_DONE, so a station printing all day holds a
+ * bounded number of labels (a held job is never forgotten). */
+static void
+prune (PrintQueue *q)
+{
+  guint ended = 0;
+
+  for (guint i = 0; i < q->jobs->len; i++)
+    if (((QueueJob *)q->jobs->pdata[i])->state != PRINT_JOB_HELD
+        && !((QueueJob *)q->jobs->pdata[i])->printing)
+      ended++;
+  for (guint i = 0; i < q->jobs->len && ended > PRINT_QUEUE_KEEP_DONE;) {
+    QueueJob *j = q->jobs->pdata[i];
+
+    if (j->state != PRINT_JOB_HELD && !j->printing) {
+      g_ptr_array_remove_index (q->jobs, i);
+      ended--;
+    } else {
+      i++;
+    }
+  }
+}
+
 /* attempt: prints @job (its state PRINTED or HELD afterwards), one job at a
  * time on this printer. */
 static gboolean
 attempt (PrintQueue *q, guint64 id, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GError) local = NULL;
+  g_autofree char *key = NULL;
   PrinterJob pj = { 0 };
   QueueJob *j;
   gboolean ok;
@@ -139,6 +165,7 @@ attempt (PrintQueue *q, guint64 id, GCancellable *cancellable, GError **error)
   pj.format = j->format;
   pj.data = g_bytes_ref (j->data);
   j->attempts++;
+  j->printing = TRUE;
   g_mutex_unlock (&q->lock);
 
   ok = printer_print (q->printer, &pj, cancellable, &local);
@@ -146,15 +173,18 @@ attempt (PrintQueue *q, guint64 id, GCancellable *cancellable, GError **error)
 
   g_mutex_lock (&q->lock);
   j = find_job (q, id);
+  j->printing = FALSE;
   j->state = ok ? PRINT_JOB_PRINTED : PRINT_JOB_HELD;
   record (q, j, local);
+  key = g_strdup (j->key);
+  prune (q);
   g_mutex_unlock (&q->lock);
   g_mutex_unlock (&q->print_lock);
 
   if (!ok) {
     g_set_error (error, local->domain, local->code,
                  "%s (label %" G_GUINT64_FORMAT " for %s held for a retry)", local->message, id,
-                 j->key);
+                 key);
     return FALSE;
   }
   return TRUE;
@@ -278,6 +308,7 @@ print_queue_cancel (PrintQueue *q, guint64 job_id, GError **error)
   j->state = PRINT_JOB_CANCELLED;
   why = g_error_new (PRINTER_ERROR, PRINTER_ERROR_JOB_FAILED, "cancelled by the operator");
   record (q, j, why);
+  prune (q);
   g_mutex_unlock (&q->lock);
   return TRUE;
 }

@@ -4,6 +4,11 @@
  * label already printed is printed again only with a reason, and every
  * attempt is reported to a recorder (the station stores it with the unit).
  *
+ * The queue keeps every held job and the last PRINT_QUEUE_KEEP_DONE printed
+ * or cancelled ones (for print_queue_reprint()); older ones are forgotten,
+ * so a station printing all day holds a bounded number of labels (a
+ * reprint of an older label renders it anew, see station/label-reprint.c).
+ *
  * Thread-safe: slots call print_queue_submit() from their worker threads;
  * calls block while another job prints. */
 #pragma once
@@ -11,6 +16,8 @@
 #include "drivers/printer/printer.h"
 
 G_BEGIN_DECLS
+
+#define PRINT_QUEUE_KEEP_DONE 64
 
 typedef enum {
   PRINT_JOB_HELD,      /* failed; waits for print_queue_retry() or _cancel() */

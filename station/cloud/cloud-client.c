@@ -248,6 +248,8 @@ backoff_us (CloudClient *c, guint n)
   return (gint64)(base * g_random_double_range (0.5, 1.0) * 1000);
 }
 
+#define RATE_LIMIT_MIN_WAIT_US (100 * 1000)
+
 /* The wait a 429 asks for, in µs, or -1 when it names none. */
 static gint64
 rate_limit_wait_us (GHashTable *headers)
@@ -471,9 +473,10 @@ typedef enum {
 } AttemptResult;
 
 typedef struct {
-  gboolean uncertain; /* the server may have acted on the request */
-  gint64 server_wait; /* µs a 429 asked for, or -1 */
-  guint generation;   /* token generation used */
+  gboolean uncertain;    /* the server may have acted on the request */
+  gint64 server_wait;    /* µs a 429 asked for, or -1 */
+  gboolean rate_limited; /* a 429: the request was refused before any work */
+  guint generation;      /* token generation used */
 } AttemptInfo;
 
 static AttemptResult
@@ -576,6 +579,7 @@ attempt_once (CloudClient *c, const CloudCall *call, const char *url, const char
     result = ATTEMPT_RENEW;
   } else if (resp.status == 429) {
     info->server_wait = rate_limit_wait_us (resp.headers);
+    info->rate_limited = TRUE;
     result = ATTEMPT_RETRY;
   } else if (resp.status >= 500) {
     info->uncertain = TRUE;
@@ -629,7 +633,7 @@ cloud_client_call (CloudClient *c, const CloudCall *call, CloudReply *reply,
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64)c->opts.budget_ms * 1000;
   GError *last = NULL;
-  guint attempts = 0, exchange = 0;
+  guint attempts = 0, limited = 0, exchange = 0;
   gboolean renewed = FALSE, need_read_back = FALSE, ok = FALSE;
 
   memset (reply, 0, sizeof *reply);
@@ -696,12 +700,20 @@ cloud_client_call (CloudClient *c, const CloudCall *call, CloudReply *reply,
       }
       need_read_back = TRUE;
     }
-    if (++attempts >= c->opts.max_attempts) {
-      g_propagate_error (error, rewrap (last, "after %u attempts", attempts));
+    /* a 429 refused the request before any work: a storm of them slows the
+     * call down (every thread waits) but only the budget ends it; other
+     * failures use up the attempts */
+    if (info.rate_limited) {
+      limited++;
+    } else if (++attempts >= c->opts.max_attempts) {
+      g_propagate_error (error, rewrap (last, "after %u attempts", attempts + limited));
       goto out;
     }
     if (info.server_wait >= 0) {
-      /* wait what the server says (everyone waits: the bucket is blocked) */
+      /* wait what the server says (everyone waits: the bucket is blocked),
+       * at least RATE_LIMIT_MIN_WAIT_US: a storm of 429s saying "0" would
+       * otherwise be asked again at once until the budget ran out */
+      info.server_wait = MAX (info.server_wait, RATE_LIMIT_MIN_WAIT_US);
       delay = info.server_wait
               + g_random_int_range (0, 1 + (gint32)MIN (250000, info.server_wait / 10));
       if (g_get_monotonic_time () + delay >= deadline) {
@@ -711,7 +723,7 @@ cloud_client_call (CloudClient *c, const CloudCall *call, CloudReply *reply,
       bucket_block (c, g_get_monotonic_time () + delay);
       continue;
     }
-    delay = backoff_us (c, attempts - 1);
+    delay = backoff_us (c, attempts + limited - 1);
     if (g_get_monotonic_time () + delay >= deadline) {
       g_propagate_error (error, budget_error (c, call, start, last));
       goto out;
