@@ -830,6 +830,32 @@ test_slow_deadline (void)
   receiver_stop (&r);
 }
 
+/* A request whose headers never end (256 KiB of header lines, then
+ * nothing) is closed by the receiver, unanswered: libsoup stops at 64 KiB
+ * of headers instead of keeping them. */
+static void
+test_endless_headers (void)
+{
+  Receiver r = { 0 };
+  g_autofree char *pad = g_strnfill (1000, 'a');
+  g_autofree char *line = g_strdup_printf ("x-pad: %s\r\n", pad);
+  gsize sent = 0;
+  int fd;
+
+  receiver_start (&r, "request_timeout_ms=600000", 0);
+  fd = connect_port (r.port, FALSE);
+  write_all (fd, "POST /ENDLESS/register HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  /* blocking writes: they stop early only when the receiver closed */
+  while (sent < 256 * 1024 && write (fd, line, strlen (line)) > 0)
+    sent += strlen (line);
+  g_test_message ("%zu bytes of headers written", sent);
+  g_assert_true (all_closed_by_peer (&fd, 1, 30000));
+  close (fd);
+  g_assert_cmpuint (register_one (&r, 500, 30000), ==, 200);
+  g_assert_cmpuint (count_records (&r), ==, 1);
+  receiver_stop (&r);
+}
+
 static void
 test_escape_table (void)
 {
@@ -866,5 +892,6 @@ main (int argc, char **argv)
   g_test_add_func ("/registry-load/big-bodies", test_big_bodies);
   g_test_add_func ("/registry-load/slow-clients", test_slow_clients);
   g_test_add_func ("/registry-load/slow-deadline", test_slow_deadline);
+  g_test_add_func ("/registry-load/endless-headers", test_endless_headers);
   return g_test_run ();
 }
