@@ -8,7 +8,13 @@ Runs `station-cli registry` as a process and measures it from /proc:
   2. open file descriptors of the receiver at the peak (the connection cap
      holds them, the rest waits in the listen backlog);
   3. wall time for 200 concurrent valid registrations on fresh
-     connections, all answered 200.
+     connections, all answered 200;
+  4. on a second receiver (request deadline 60 s, so nothing is cut while
+     measuring): peak RSS while BIG_CLIENTS clients each send BIG_ROUNDS
+     10 MB chunked bodies (all answered 413) and SLOWLORIS connections
+     dribble a request a byte every 100 ms, and the latency of valid
+     registrations sent one after another meanwhile, beside the same
+     latency on the idle receiver (issue 14).
 
 Every TAP case checks that the run did what it claims; figures are printed
 as '#' lines, never asserted.
@@ -17,8 +23,11 @@ usage: bench-registry.py STATION_CLI
 """
 import hashlib
 import os
+import statistics
+import threading
 import resource
 import selectors
+import shutil
 import socket
 import subprocess
 import sys
@@ -31,6 +40,10 @@ IMSI = '440100000000001'
 IMEI = '356938035643809'
 FLOOD = 6000
 BURST = 200
+BIG_CLIENTS = 16
+BIG_ROUNDS = 8
+BIG_BODY = 10 * 1024 * 1024
+SLOWLORIS = 200
 
 tap = []
 
@@ -39,10 +52,10 @@ def case(name, ok, *notes):
     tap.append((name, ok, notes))
 
 
-def rss_kb(pid):
+def rss_kb(pid, field='VmRSS:'):
     with open(f'/proc/{pid}/status') as f:
         for line in f:
-            if line.startswith('VmRSS:'):
+            if line.startswith(field):
                 return int(line.split()[1])
     return -1
 
@@ -99,6 +112,150 @@ def burst(port, base, count, timeout_s=60):
     for key in list(sel.get_map().values()):
         key.fileobj.close()
     return ok, time.monotonic() - t0
+
+
+def start_receiver(tmp, name, timeout_ms):
+    """station-cli registry with its own store; returns (process, port)."""
+    psk = os.path.join(tmp, 'beam.psk')
+    ini = os.path.join(tmp, f'{name}.ini')
+    with open(ini, 'w') as f:
+        f.write(f'[registry]\nrequest_timeout_ms={timeout_ms}\n')
+    proc = subprocess.Popen([CLI, '--config', ini, '--db', os.path.join(tmp, f'{name}.db'),
+                             'registry', '--listen', '127.0.0.1:0', '--psk-file', psk],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    first = proc.stdout.readline()
+    # the log goes on (a line per request): drain it so the receiver never blocks
+    threading.Thread(target=proc.stdout.read, daemon=True).start()
+    return proc, int(first.split('http://127.0.0.1:')[1].split('/')[0])
+
+
+def register_timed(port, n):
+    """one signed registration on a fresh connection: (status, ms)."""
+    t0 = time.monotonic()
+    status = 0
+    try:
+        with socket.create_connection(('127.0.0.1', port), timeout=60) as s:
+            s.sendall(signed_request(n))
+            head = b''
+            while len(head) < 12:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                head += chunk
+            if head.startswith(b'HTTP/1.1 '):
+                status = int(head[9:12])
+    except OSError:
+        pass
+    return status, (time.monotonic() - t0) * 1000
+
+
+def big_client(port, index, out):
+    """BIG_ROUNDS chunked 10 MB bodies to /BIG-<index>/register, one
+    connection each; appends (status, body bytes sent) to out."""
+    piece = b'%x\r\n' % 65536 + b'b' * 65536 + b'\r\n'
+    for _ in range(BIG_ROUNDS):
+        status, sent = 0, 0
+        try:
+            with socket.create_connection(('127.0.0.1', port), timeout=120) as s:
+                s.sendall(f'POST /BIG-{index}/register HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+                          'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n'.encode())
+                while sent < BIG_BODY:
+                    s.sendall(piece)
+                    sent += 65536
+                s.sendall(b'0\r\n\r\n')
+                head = b''
+                while len(head) < 12:
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    head += chunk
+                if head.startswith(b'HTTP/1.1 '):
+                    status = int(head[9:12])
+        except OSError:
+            pass
+        out.append((status, sent))
+
+
+def slowloris(port, count, stop, state):
+    """count connections that send a request a byte every 100 ms until
+    stop is set; state['open'] holds how many the receiver left open."""
+    socks = []
+    for i in range(count):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(('127.0.0.1', port))
+        socks.append([s, f'POST /SLOW-{i}/register HTTP/1.1\r\nHost: a\r\nx-pad: '.encode()
+                      + b'a' * 4096, 0, True])
+    state['started'].set()
+    while not stop.wait(0.1):
+        for c in socks:
+            if not c[3] or c[2] >= len(c[1]):
+                continue
+            try:
+                c[2] += c[0].send(c[1][c[2]:c[2] + 1])
+            except BlockingIOError:
+                pass
+            except OSError:
+                c[3] = False
+        state['open'] = sum(1 for c in socks if c[3])
+    for c in socks:
+        c[0].close()
+
+
+def big_and_slow(tmp):
+    """figure 4: returns after its TAP cases are recorded."""
+    proc, port = start_receiver(tmp, 'big', 60000)
+    try:
+        idle = [register_timed(port, 20000 + i) for i in range(20)]
+        rest = rss_kb(proc.pid)
+        hwm_rest = rss_kb(proc.pid, 'VmHWM:')
+        stop = threading.Event()
+        state = {'started': threading.Event(), 'open': SLOWLORIS}
+        slow = threading.Thread(target=slowloris, args=(port, SLOWLORIS, stop, state))
+        slow.start()
+        state['started'].wait(30)
+        results = []
+        senders = [threading.Thread(target=big_client, args=(port, i, results))
+                   for i in range(BIG_CLIENTS)]
+        t0 = time.monotonic()
+        for t in senders:
+            t.start()
+        busy, peak, n = [], rss_kb(proc.pid), 21000
+        while any(t.is_alive() for t in senders):
+            busy.append(register_timed(port, n))
+            n += 1
+            peak = max(peak, rss_kb(proc.pid))
+        secs = time.monotonic() - t0
+        for t in senders:
+            t.join()
+        hwm = rss_kb(proc.pid, 'VmHWM:')
+        still_open = state['open']
+        stop.set()
+        slow.join()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+    def ms(rows):
+        v = sorted(m for _, m in rows)
+        if not v:
+            return 'none'
+        p95 = v[min(len(v) - 1, int(len(v) * 0.95))]
+        return (f'median {statistics.median(v):.1f} ms, 95th percentile {p95:.1f} ms, '
+                f'max {v[-1]:.1f} ms over {len(v)}')
+
+    sent = sum(b for _, b in results)
+    case(f'{BIG_CLIENTS}x{BIG_ROUNDS} chunked 10 MB bodies all answered 413',
+         len(results) == BIG_CLIENTS * BIG_ROUNDS and all(st == 413 for st, _ in results),
+         f'{sent / 2**20:.0f} MB of bodies in {secs:.2f} s ({sent / 2**20 / secs:.0f} MB/s) '
+         f'with {still_open}/{SLOWLORIS} slowloris connections still open at the end',
+         f'receiver RSS at rest {rest / 1024:.1f} MB, at most {peak / 1024:.1f} MB sampled '
+         f'meanwhile, VmHWM {hwm_rest / 1024:.1f} -> {hwm / 1024:.1f} MB')
+    case('registrations answered 200 during the bodies and slowloris',
+         len(busy) > 0 and all(st == 200 for st, _ in busy + idle),
+         f'registration latency idle: {ms(idle)}',
+         f'registration latency during {BIG_CLIENTS} x 10 MB bodies and {SLOWLORIS} slowloris: '
+         f'{ms(busy)}')
 
 
 def main():
@@ -164,6 +321,9 @@ def main():
     finally:
         proc.terminate()
         proc.wait(10)
+
+    big_and_slow(tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
 
     print(f'1..{len(tap)}')
     for i, (name, ok, notes) in enumerate(tap, 1):

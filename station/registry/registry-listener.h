@@ -31,9 +31,10 @@ guint registry_listener_max_connections_default (void);
  * @max_connections accepted connections are open; at the cap, with a
  * connection waiting, the open connection that has waited longest for a
  * complete request is shut down (one at a time).  A connection that has
- * not delivered a complete request within @request_timeout_ms of being
- * accepted (or of its previous response) is shut down.  Returns NULL with
- * @error (a GIOError) when the address cannot be bound. */
+ * not delivered a complete request (headers and body) within
+ * @request_timeout_ms of being accepted (or of its previous response) is
+ * shut down; the deadline is total, bytes arriving do not extend it.
+ * Returns NULL with @error (a GIOError) when the address cannot be bound. */
 RegistryListener *registry_listener_new (GMainContext *context, GSocketAddress *addr,
                                          guint max_connections, guint request_timeout_ms,
                                          RegistryListenerAcceptFunc accept,

@@ -102,8 +102,12 @@ got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer data)
   c->bytes += g_bytes_get_size (chunk);
 }
 
-/* Before the body: refuse a declared oversize body at once, and count the
- * bytes of the others instead of keeping them (the body is not used). */
+/* Before the body: the body is never used, so its bytes are counted, not
+ * kept, for every request, the refused ones included (bounded memory);
+ * a declared oversize body is refused with 413 and "Connection: close".
+ * libsoup still reads a declared body before it writes any answer (at
+ * once only for "Expect: 100-continue"), so a refused body is read and
+ * dropped within the request deadline (registry-listener.c). */
 static void
 early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
                gpointer data)
@@ -112,17 +116,16 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
   SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
   BodyCount *count;
 
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  count = g_new0 (BodyCount, 1);
+  g_object_set_data_full (G_OBJECT (msg), "registry-body-count", count, g_free);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk), count);
   if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH
       && (gsize)soup_message_headers_get_content_length (h) > s->max_body) {
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                   "close");
     respond (s, msg, 413, "request body too large", NULL);
-    return;
   }
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  count = g_new0 (BodyCount, 1);
-  g_object_set_data_full (G_OBJECT (msg), "registry-body-count", count, g_free);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk), count);
 }
 
 static gboolean

@@ -36,8 +36,10 @@ typedef enum {
 /* Connections open at once, at most (see registry-listener.h for the default,
  * which also depends on RLIMIT_NOFILE); more wait in the listen backlog. */
 #define REGISTRY_MAX_CONNECTIONS 512
-/* A connection must deliver a complete request within this long of being
- * accepted or of its previous answer, else it is closed. */
+/* A connection must deliver a complete request (request line, headers and
+ * body) within this long of being accepted or of its previous answer, else
+ * it is closed unanswered; the deadline is total: progress does not extend
+ * it. */
 #define REGISTRY_REQUEST_TIMEOUT_MS (10 * 1000)
 
 /* registry_psk_load: the PSK in @path without one trailing newline ("\n"
