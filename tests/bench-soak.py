@@ -158,7 +158,6 @@ def main():
                                                       extra=('--poll-ms', '100'))
         injector.stop.set()
         injector.join()
-        injector.post('DELETE')
         report(line, rc, wall, ru, lines, summary, injector.count)
     except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as e:
         be.tap(False, f'soak of {UNITS} units on {SLOTS} slots: {e}')

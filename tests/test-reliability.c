@@ -1,8 +1,8 @@
 /* tests/test-reliability.c - `station-cli provision` killed with SIGKILL at
  * random moments of a batch while the API fails under it (429 storms, 5xx,
- * answers lost after the call took effect, dropped connections, stalls)
- * and some units misbehave on the serial line (garbage, a silent modem, a
- * pulled cable).  After the last restart, with the faults over:
+ * answers lost after the call took effect, dropped connections, stalls
+ * of 1.2 and 10 s) and some units misbehave on the serial line (garbage, a
+ * silent modem, a pulled cable).  After the last restart, with the faults over:
  *
  * - every unit of the batch has a record that ended passed or failed with a
  *   failure code (error only for a pulled cable: the station's side);
@@ -51,6 +51,7 @@ static const char *const api_faults[] = {
   "{\"reset\":true,\"count\":1}",
   "{\"reset\":true,\"count\":1,\"lost\":true}",
   "{\"delay_ms\":1200,\"count\":1}",
+  "{\"delay_ms\":10000,\"count\":1}",
 };
 
 typedef struct {
