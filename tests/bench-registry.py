@@ -129,6 +129,17 @@ def start_receiver(tmp, name, timeout_ms):
     return proc, int(first.split('http://127.0.0.1:')[1].split('/')[0])
 
 
+def read_status(s):
+    """The status code of the answer on socket s (0: closed without one)."""
+    head = b''
+    while len(head) < 12:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    return int(head[9:12]) if head.startswith(b'HTTP/1.1 ') else 0
+
+
 def register_timed(port, n):
     """one signed registration on a fresh connection: (status, ms)."""
     t0 = time.monotonic()
@@ -136,14 +147,7 @@ def register_timed(port, n):
     try:
         with socket.create_connection(('127.0.0.1', port), timeout=60) as s:
             s.sendall(signed_request(n))
-            head = b''
-            while len(head) < 12:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                head += chunk
-            if head.startswith(b'HTTP/1.1 '):
-                status = int(head[9:12])
+            status = read_status(s)
     except OSError:
         pass
     return status, (time.monotonic() - t0) * 1000
@@ -163,14 +167,7 @@ def big_client(port, index, out):
                     s.sendall(piece)
                     sent += 65536
                 s.sendall(b'0\r\n\r\n')
-                head = b''
-                while len(head) < 12:
-                    chunk = s.recv(4096)
-                    if not chunk:
-                        break
-                    head += chunk
-                if head.startswith(b'HTTP/1.1 '):
-                    status = int(head[9:12])
+                status = read_status(s)
         except OSError:
             pass
         out.append((status, sent))
