@@ -12,8 +12,9 @@
  *   SIM is in standby, locked to the unit's IMEI, with one label);
  * - SQLite's integrity_check is ok.
  *
- * Sized for CI by default; STATION_RELIABILITY_UNITS, _KILLS and _SEED
- * make it longer or replay a run (./run bench runs 50 units, 200 kills). */
+ * Sized for CI by default; STATION_RELIABILITY_UNITS, _KILLS, _KILL_MAX_MS
+ * and _SEED make it longer or replay a run (./run bench runs 50 units, 200
+ * kills 0.3-1.2 s into each run). */
 #define G_LOG_DOMAIN "test-reliability"
 
 #include <glib/gstdio.h>
@@ -27,10 +28,12 @@
 #define SLOTS         4
 #define UNITS_DEFAULT 24
 #define KILLS_DEFAULT 30
-/* a good unit takes about 2.5 s on the line (--speed 20): kills land
- * before, during and after units' ends */
-#define KILL_MIN_MS      400
-#define KILL_MAX_MS      5000
+/* a good unit takes about 2.5 s on the line (--speed 20) and a run about
+ * 0.3 s to start: kills every 0.3-2 s land before, during and after units'
+ * ends, and leave most of the batch for the runs they interrupt
+ * (STATION_RELIABILITY_KILL_MAX_MS shortens them for a longer count) */
+#define KILL_MIN_MS      300
+#define KILL_MAX_MS      2000
 #define FAULT_MIN_MS     1000
 #define FAULT_MAX_MS     4000
 #define FINAL_RUNS       4
@@ -249,6 +252,8 @@ test_random_kills (void)
 {
   guint units = env_uint ("STATION_RELIABILITY_UNITS", UNITS_DEFAULT);
   guint kills = env_uint ("STATION_RELIABILITY_KILLS", KILLS_DEFAULT);
+  guint kill_max_ms
+      = MAX (KILL_MIN_MS + 1, env_uint ("STATION_RELIABILITY_KILL_MAX_MS", KILL_MAX_MS));
   guint32 seed = env_uint ("STATION_RELIABILITY_SEED", g_random_int ());
   g_autoptr (Line) line = line_new ();
   g_autofree char *m = manifest (units);
@@ -259,7 +264,8 @@ test_random_kills (void)
   GThread *thread;
   guint killed = 0, ended = 0, finished = 0;
 
-  g_test_message ("seed %u (STATION_RELIABILITY_SEED), %u units, %u kills", seed, units, kills);
+  g_test_message ("seed %u (STATION_RELIABILITY_SEED), %u units, %u kills %u-%u ms into each run",
+                  seed, units, kills, KILL_MIN_MS, kill_max_ms);
   sim = line_sim_start (line, m, SLOTS);
   line_import (line, BATCH, sim);
   g_mutex_init (&in.lock);
@@ -269,7 +275,7 @@ test_random_kills (void)
 
   for (guint k = 0; k < kills; k++) {
     g_autoptr (LineRun) run = line_provision_start (line, sim, BATCH, NULL, NULL);
-    guint ms = (guint)g_rand_int_range (kill_rand, KILL_MIN_MS, KILL_MAX_MS);
+    guint ms = (guint)g_rand_int_range (kill_rand, KILL_MIN_MS, kill_max_ms);
 
     /* the run goes on for a random while, then dies without warning (the
      * pause is the moment of the kill, not a wait for an event) */
@@ -311,6 +317,9 @@ test_random_kills (void)
   g_test_message ("%u runs killed, %u ended by themselves, %u units finished before a kill, %u API "
                   "faults injected",
                   killed, ended, finished, in.injected);
+  /* the kills were the test: a batch that ran out before half of them
+   * would have tested far less than it says */
+  g_assert_cmpuint (killed, >=, kills / 2);
   /* no fault left behind for the final runs */
   emulator_fault (session, line, "DELETE", NULL);
 
