@@ -28,7 +28,7 @@ require_supervisor (Store *store, GError **error)
     return TRUE;
   if (g_error_matches (local, STATION_STORE_ERROR, STORE_ERROR_DENIED))
     g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
-                 "%s (a supervisor must scrap units: --operator NAME of a supervisor)",
+                 "%s (only a supervisor scraps units: give --operator NAME of a supervisor)",
                  local->message);
   else
     g_propagate_error (error, g_steal_pointer (&local));
