@@ -389,8 +389,8 @@ check_scrappable (const StoreUnit *unit, GError **error)
   if (unit->state == STORE_UNIT_RUNNING) {
     if (unit->slot >= 0)
       g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_CONFLICT,
-                   "unit %s is running in slot %d of station %s; let its run end (or stop "
-                   "it), then scrap it",
+                   "unit %s is running in slot %d of station %s; let its run end (or, if that "
+                   "station stopped, resume it with provision --resume), then scrap it",
                    unit->device_id, unit->slot, unit->station ? unit->station : "?");
     else
       g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_CONFLICT,
