@@ -55,6 +55,16 @@ unit_json_add_unit_fields (JsonBuilder *b, const StoreUnit *unit)
   unit_json_member_string (b, "recipe_sha256", unit->recipe_sha256);
   unit_json_member_time (b, "created_at", unit->created_at);
   unit_json_member_time (b, "updated_at", unit->updated_at);
+  json_builder_set_member_name (b, "scrapped");
+  if (unit->scrapped_at != 0) {
+    json_builder_begin_object (b);
+    unit_json_member_time (b, "at", unit->scrapped_at);
+    unit_json_member_string (b, "by", unit->scrapped_by);
+    unit_json_member_string (b, "reason", unit->scrap_reason);
+    json_builder_end_object (b);
+  } else {
+    json_builder_add_null_value (b);
+  }
 }
 
 /* "first_use" and "sim_events" (docs/cloud-setup.md "Events receiver"): what the

@@ -22,7 +22,8 @@ void unit_json_member_time (JsonBuilder *b, const char *name, gint64 ms);
 
 /* unit_json_add_unit_fields: adds the unit's own members to the object being
  * built: device_id, batch, state, failure_code, imei, imsi, iccid, slot,
- * station, recipe_sha256, created_at, updated_at. */
+ * station, recipe_sha256, created_at, updated_at, and "scrapped": null, or
+ * {"at", "by", "reason"} for a unit a supervisor took out of stock. */
 void unit_json_add_unit_fields (JsonBuilder *b, const StoreUnit *unit);
 
 /* unit_json_record: the full record of @unit for lookup: its fields plus

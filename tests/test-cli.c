@@ -114,6 +114,30 @@ test_help_and_globals_anywhere (void)
   g_assert_cmpint (tc_run (after, NULL, NULL, 10000), ==, 0);
 }
 
+/* docs/cli.md shows `station-cli --help` as the program prints it: every
+ * command of the table (unit scrap included) with its synopsis and summary. */
+static void
+test_help_in_docs (void)
+{
+  g_autofree char *exe = cli_path ();
+  g_autofree char *doc_path = g_build_filename (g_getenv ("SOURCE_ROOT"), "docs", "cli.md", NULL);
+  const char *argv[] = { exe, "--help", NULL };
+  const char *marker = "$ station-cli --help\n";
+  g_autofree char *out = NULL, *doc = NULL, *shown = NULL;
+  const char *start, *end;
+
+  g_assert_cmpint (tc_run (argv, &out, NULL, 10000), ==, 0);
+  g_assert_nonnull (strstr (out, "  unit       scrap CODE --reason TEXT\n"));
+  g_assert_true (g_file_get_contents (doc_path, &doc, NULL, NULL));
+  start = strstr (doc, marker);
+  g_assert_nonnull (start);
+  start += strlen (marker);
+  end = strstr (start, "```");
+  g_assert_nonnull (end);
+  shown = g_strndup (start, (gsize)(end - start));
+  g_assert_cmpstr (shown, ==, out);
+}
+
 static void
 test_missing_config (void)
 {
@@ -177,6 +201,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/no-command", test_no_command);
   g_test_add_func ("/cli/bad-option", test_bad_option);
   g_test_add_func ("/cli/help-and-globals-anywhere", test_help_and_globals_anywhere);
+  g_test_add_func ("/cli/help-in-docs", test_help_in_docs);
   g_test_add_func ("/cli/missing-config", test_missing_config);
   g_test_add_func ("/cli/config-secret-mode", test_config_secret_mode);
   return g_test_run ();

@@ -1,6 +1,7 @@
 /* tests/test-engine-line.c - the provisioning engine on a virtual line
  * (tests/common/line.h): a batch with every fault kind, one device ID in
- * two slots, two stations on one store, cancelling a run. */
+ * two slots, two stations on one store, cancelling a run, scrapped units
+ * presented again. */
 #define G_LOG_DOMAIN "test-engine"
 
 #include <signal.h>
@@ -268,6 +269,119 @@ test_cancel (void)
   line_sim_stop (sim);
 }
 
+/* The calls object of the emulator's state as text: every successful
+ * mutating call by operation and SIM, without "auth" (each provision run
+ * signs in once, whatever its units). */
+static char *
+calls_text (Line *line)
+{
+  g_autoptr (JsonNode) keep = NULL;
+  JsonObject *state = line_state (line, &keep);
+  g_autoptr (JsonNode) calls = json_node_copy (json_object_get_member (state, "calls"));
+
+  json_object_remove_member (json_node_get_object (calls), "auth");
+  return json_to_string (calls, FALSE);
+}
+
+/* Scrapped units presented again (issue 14): one that passed, one that
+ * failed its self-test (a retry would run it in full) are scrapped by
+ * `station-cli unit scrap`; a second fixture presents both again, healthy.
+ * The scan step fails each `scrapped` before any API call: the emulator
+ * counts no new call, the SIMs stay as they were, the records and their
+ * journals are left as the scrap left them. */
+static void
+test_scrapped_presented_again (void)
+{
+  g_autoptr (Line) line = line_new ();
+  LineSim *sim
+      = line_sim_start (line,
+                        "{\"register\": true, \"units\": ["
+                        "{\"device_id\": \"SCR-P\"},"
+                        "{\"device_id\": \"SCR-F\", \"faults\": [\"selftest-fail@E42\"]}]}",
+                        2);
+  g_autoptr (LineRun) first = NULL, second = NULL;
+  g_autoptr (JsonObject) rf = NULL, rp = NULL;
+  g_autofree char *calls_before = NULL, *calls_after = NULL, *manifest = NULL;
+  g_autoptr (JsonNode) keep = NULL;
+  const char *ids[] = { "SCR-P", "SCR-F" };
+  const char *status_before[2] = { NULL, NULL };
+  guint steps_before[2] = { 0, 0 };
+  JsonObject *state;
+  LineSim *again;
+  GString *m;
+
+  line_import (line, "SCR", sim);
+  first = line_provision (line, sim, "SCR", NULL, NULL);
+  rf = line_run_result (first, "SCR-F");
+  g_assert_nonnull (rf);
+  g_assert_cmpstr (json_object_get_string_member (rf, "failure_code"), ==, "selftest-failed");
+  rp = line_run_result (first, "SCR-P");
+  g_assert_nonnull (rp);
+  g_assert_cmpstr (json_object_get_string_member (rp, "result"), ==, "passed");
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++) {
+    const char *args[] = { "unit", "scrap", ids[i], "--reason", "cracked case", NULL };
+    g_autofree char *out = NULL;
+    g_autoptr (JsonNode) rec = NULL;
+
+    g_assert_cmpint (line_cli (line, args, &out), ==, 0);
+    rec = line_lookup (line, ids[i]);
+    steps_before[i] = json_array_get_length (
+        json_object_get_array_member (json_node_get_object (rec), "steps"));
+  }
+  calls_before = calls_text (line);
+  state = line_state (line, &keep);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    status_before[i] = g_strdup (json_object_get_string_member (
+        line_state_sim (state, line_sim_unit (sim, ids[i])->imsi), "status"));
+  g_assert_cmpstr (status_before[0], ==, "standby");
+
+  /* the same units again, healthy, on another fixture */
+  m = g_string_new ("{\"register\": false, \"units\": [");
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++) {
+    LineUnit *u = line_sim_unit (sim, ids[i]);
+    g_string_append_printf (m,
+                            "%s{\"device_id\": \"%s\", \"imei\": \"%s\", \"imsi\": \"%s\", "
+                            "\"iccid\": \"%s\"}",
+                            i ? ", " : "", u->device_id, u->imei, u->imsi, u->iccid);
+  }
+  g_string_append (m, "]}");
+  manifest = g_string_free (m, FALSE);
+  again = line_sim_start (line, manifest, 2);
+  second = line_provision (line, again, "SCR", NULL, NULL);
+  if (second->status != 1)
+    line_run_dump (second);
+  g_assert_cmpint (second->status, ==, 1);
+
+  calls_after = calls_text (line);
+  g_assert_cmpstr (calls_after, ==, calls_before);
+  g_clear_pointer (&keep, json_node_unref);
+  state = line_state (line, &keep);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++) {
+    g_autoptr (JsonObject) r = line_run_result (second, ids[i]);
+    g_autoptr (JsonNode) rec = line_lookup (line, ids[i]);
+    JsonObject *o = json_node_get_object (rec);
+    LineUnit *u = line_sim_unit (sim, ids[i]);
+
+    g_assert_nonnull (r);
+    g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, "failed");
+    g_assert_cmpstr (json_object_get_string_member (r, "failure_code"), ==, "scrapped");
+    g_assert_cmpint (json_object_get_int_member (r, "api_calls"), ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (line_state_sim (state, u->imsi), "status"), ==,
+                     status_before[i]);
+    /* the record as the scrap left it: state, failure code, journal */
+    g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, i == 0 ? "passed" : "failed");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "steps")), ==,
+                      steps_before[i]);
+    g_assert_cmpstr (
+        json_object_get_string_member (json_object_get_object_member (o, "scrapped"), "reason"), ==,
+        "cracked case");
+    g_free ((char *)status_before[i]);
+  }
+  line_sim_stop (again);
+  line_sim_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -276,5 +390,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/concurrency/duplicate-device-id", test_duplicate_device_id);
   g_test_add_func ("/engine/concurrency/two-stations-one-store", test_two_stations);
   g_test_add_func ("/engine/cancel/sigint-then-resume", test_cancel);
+  g_test_add_func ("/engine/scrap/presented-again", test_scrapped_presented_again);
   return g_test_run ();
 }

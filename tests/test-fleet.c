@@ -9,7 +9,8 @@
 
 /* One passed unit per SIM condition; IMEIs valid (Luhn), distinct. */
 static const char *const imeis[] = {
-  "490154203237518", "352656100367872", "867962040000005", "865502067709146", "356938035643809",
+  "490154203237518", "352656100367872", "867962040000005",
+  "865502067709146", "356938035643809", "353490069873319",
 };
 
 static void
@@ -30,6 +31,12 @@ seed_store (const char *db, char **imsis, guint n)
     g_assert_no_error (error);
     g_assert_true (store_unit_claim (store, id, imeis[i], imsis[i], NULL, &error));
     g_assert_true (store_unit_set_state (store, id, STORE_UNIT_PASSED, NULL, &error));
+  }
+  /* the last unit passed, then was scrapped: out of the fleet (issue 14) */
+  {
+    g_autofree char *id = g_strdup_printf ("TRK-%u", n - 1);
+    g_autoptr (StoreUnit) gone = store_unit_scrap (store, id, "dropped in transit", &error);
+    g_assert_no_error (error);
   }
   /* a failed unit is not part of the fleet */
   {
@@ -90,7 +97,7 @@ test_views (void)
   g_autofree char *dir = tc_tmpdir ();
   g_autofree char *db = g_build_filename (dir, "station.db", NULL);
   Emu *e = ec_start (NULL);
-  char *imsis[5];
+  char *imsis[6];
   g_autoptr (JsonParser) p1 = NULL, p2 = NULL;
   g_autofree char *text = NULL;
   JsonObject *o, *counts;
@@ -98,13 +105,16 @@ test_views (void)
   for (guint i = 0; i < 4; i++)
     imsis[i] = ec_seed_imsi (e, i);
   imsis[4] = g_strdup ("440109999999999"); /* not in this operator's account */
-  seed_store (db, imsis, 5);
+  imsis[5] = ec_seed_imsi (e, 4);          /* TRK-5, scrapped, its SIM parked too */
+  seed_store (db, imsis, 6);
   ec_auth (e);
 
   /* TRK-0 parked in standby; TRK-1 in use, online; TRK-2 used then offline;
    * TRK-3 never used (ready) */
   g_autoptr (Reply) r0 = ec_callf (e, "POST", NULL, "/v1/subscribers/%s/set_to_standby", imsis[0]);
   g_assert_cmpuint (r0->status, ==, 200);
+  g_autoptr (Reply) r5 = ec_callf (e, "POST", NULL, "/v1/subscribers/%s/set_to_standby", imsis[5]);
+  g_assert_cmpuint (r5->status, ==, 200);
   g_autoptr (Reply) r1 = ec_air (e, "GET", "/metadata/v1/subscriber", imsis[1], imeis[1], NULL);
   g_assert_cmpuint (r1->status, ==, 200);
   g_autoptr (Reply) r2 = ec_air (e, "GET", "/metadata/v1/subscriber", imsis[2], imeis[2], NULL);
@@ -118,6 +128,7 @@ test_views (void)
   g_assert_cmpstr (view_of (o, "TRK-3"), ==, "other");
   g_assert_cmpstr (view_of (o, "TRK-4"), ==, "missing");
   g_assert_null (view_of (o, "BAD-1"));
+  g_assert_null (view_of (o, "TRK-5"));
   counts = json_object_get_object_member (o, "counts");
   g_assert_cmpint (json_object_get_int_member (counts, "standby"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (counts, "silent"), ==, 1);
@@ -130,7 +141,7 @@ test_views (void)
   g_assert_true (g_str_has_prefix (text, "DEVICE ID"));
   g_assert_nonnull (strstr (text, "5 units: standby 1, online 1, active 1, silent 0, other 1, "
                                   "missing 1"));
-  for (guint i = 0; i < 5; i++)
+  for (guint i = 0; i < 6; i++)
     g_free (imsis[i]);
   ec_stop (e);
 }

@@ -94,7 +94,8 @@ test_csv (Fixture *f, gconstpointer data)
   lines = g_strsplit (text, "\r\n", -1);
   g_assert_cmpstr (lines[0], ==,
                    "device_id,batch,state,failure_code,imei,imsi,iccid,label_payload,"
-                   "label_printed_at,label_prints,station,updated_at");
+                   "label_printed_at,label_prints,station,updated_at,scrapped_at,scrapped_by,"
+                   "scrap_reason");
   g_assert_true (g_str_has_prefix (lines[1], "TRK-1,LOT-7,passed,,490154203237518,"
                                              "440100000000001,8981100000000000010,"
                                              "DEV TRK-1 IMSI 440100000000001 ICCID "

@@ -16,3 +16,4 @@ extern const StationCliCommand station_cli_probe_command;
 extern const StationCliCommand station_cli_label_command;
 extern const StationCliCommand station_cli_audit_command;
 extern const StationCliCommand station_cli_operator_command;
+extern const StationCliCommand station_cli_unit_command;

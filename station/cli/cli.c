@@ -18,6 +18,7 @@ static const StationCliCommand *const commands[] = {
   &station_cli_batch_command,     /* batch import */
   &station_cli_provision_command, /* the pipeline */
   &station_cli_lookup_command,    /* a scanned code's unit */
+  &station_cli_unit_command,      /* scrap a unit (cmd-unit.c) */
   &station_cli_report_command,    /* batch report for stock intake */
   &station_cli_fleet_command,     /* stock and fleet view */
   &station_cli_usage_command,     /* daily Air usage of a batch (cmd-usage.c) */

@@ -23,6 +23,9 @@ static const FailureCode codes[] = {
   UNIT (FAIL_BAD_DEVICE_ID, N_ ("The device ID of the unit is missing or not valid"), NULL),
   UNIT (FAIL_ALREADY_PROVISIONED, N_ ("This unit was already provisioned"), NULL),
   UNIT (FAIL_OTHER_BATCH, N_ ("This unit belongs to another batch"), NULL),
+  UNIT (FAIL_SCRAPPED, N_ ("This unit was scrapped: take it off the line"),
+        "a supervisor took it out of stock (`station-cli unit scrap`); the scan step refuses it "
+        "before any API call and leaves its record and its SIM as they are"),
   UNIT (FAIL_DUPLICATE_DEVICE_ID, N_ ("The same device ID is in two slots"), NULL),
   UNIT (FAIL_MODEM_SILENT, N_ ("The modem does not answer"), NULL),
   UNIT (FAIL_SIM_MISSING, N_ ("No SIM card in the unit"), NULL),

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define FAIL_BAD_DEVICE_ID       "bad-device-id"
 #define FAIL_ALREADY_PROVISIONED "already-provisioned"
 #define FAIL_OTHER_BATCH         "other-batch"
+#define FAIL_SCRAPPED            "scrapped"
 #define FAIL_DUPLICATE_DEVICE_ID "duplicate-device-id"
 #define FAIL_MODEM_SILENT        "modem-silent"
 #define FAIL_SIM_MISSING         "sim-missing"

@@ -110,6 +110,18 @@ step_scan (Unit *u)
   if (unit == NULL)
     return unit_outcome_for_error (u, error);
 
+  /* a scrapped unit is out of stock for good: nothing is done to it or to
+   * its SIM, and its record stays as the scrap left it */
+  if (unit->scrapped_at != 0) {
+    g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (unit->scrapped_at / 1000);
+    g_autofree char *when = t ? g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
+
+    u->foreign = TRUE;
+    return unit_fail (u, FAIL_SCRAPPED,
+                      "device ID %s was scrapped on %s by %s (%s): take it off the line",
+                      u->device_id, when, unit->scrapped_by ? unit->scrapped_by : "?",
+                      unit->scrap_reason ? unit->scrap_reason : "no reason");
+  }
   if (g_strcmp0 (unit->batch_id, e->batch_id) != 0) {
     u->foreign = TRUE;
     return unit_fail (u, FAIL_OTHER_BATCH, "device ID %s belongs to batch %s (state %s)",

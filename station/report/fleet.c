@@ -143,7 +143,8 @@ fleet_collect (Store *store, CloudClient *cloud, const char *batch_id, guint sta
       const CloudSubscriber *s;
       FleetRow *row;
 
-      if (u->state != STORE_UNIT_PASSED || u->imsi == NULL)
+      /* a scrapped unit is out of stock and out of the fleet for good */
+      if (u->state != STORE_UNIT_PASSED || u->imsi == NULL || u->scrapped_at != 0)
         continue;
       row = g_new0 (FleetRow, 1);
       row->unit = u;

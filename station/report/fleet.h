@@ -1,5 +1,5 @@
 /* station/report/fleet.h - the fleet / stock view: every unit this station
- * provisioned (state passed), joined with its SIM as the SORACOM API shows
+ * provisioned (state passed) and nobody scrapped, joined with its SIM as the SORACOM API shows
  * it now, sorted into: in stock (standby), online, active (used, offline
  * lately), silent (used, but no session for more than N days), other
  * statuses, and SIMs the API no longer lists. */
@@ -43,8 +43,9 @@ typedef struct {
   gint64 generated_at;
 } Fleet;
 
-/* fleet_collect: the passed units of @store (of batch @batch_id only, when
- * not NULL) joined with their SIMs read in pages of GET /subscribers (with
+/* fleet_collect: the passed units of @store that were not scrapped (of
+ * batch @batch_id only, when not NULL) joined with their SIMs read in pages of GET /subscribers
+ * (with
  * @batch_id: filtered by the SIM tag batch=@batch_id that the tags step
  * writes; never one call per SIM), and with the SIM events the receiver
  * recorded.  A unit's first use is the first-use event's time, else, the

@@ -116,15 +116,18 @@ report_to_pdf (const Report *r, GError **error)
   line1 = g_strdup_printf ("Batch %s (%s%s%s), created %s", r->batch->id, r->batch->source,
                            r->batch->order_id ? ", order " : "",
                            r->batch->order_id ? r->batch->order_id : "", created ? created : "?");
-  line2 = g_strdup_printf ("SIMs expected %" G_GUINT64_FORMAT ", units %" G_GUINT64_FORMAT
-                           ": passed %" G_GUINT64_FORMAT ", failed %" G_GUINT64_FORMAT
-                           ", error %" G_GUINT64_FORMAT ", in progress %" G_GUINT64_FORMAT
-                           "; SIMs not used %u; labels reprinted %u",
-                           c->sims, c->units, c->passed, c->failed, c->error, c->running + c->new_,
-                           r->unused_sims->len, r->reprints);
+  line2 = g_strdup_printf (
+      "SIMs expected %" G_GUINT64_FORMAT ", units %" G_GUINT64_FORMAT ": passed %" G_GUINT64_FORMAT
+      ", failed %" G_GUINT64_FORMAT ", error %" G_GUINT64_FORMAT ", in progress %" G_GUINT64_FORMAT
+      ", scrapped %" G_GUINT64_FORMAT "; SIMs not used %u; labels reprinted %u",
+      c->sims, c->units, c->passed, c->failed, c->error, c->running + c->new_, c->scrapped,
+      r->unused_sims->len, r->reprints);
   line3 = g_strdup_printf ("Generated %s. Passed units are tagged, IMEI-locked and parked in "
-                           "standby; their label payload is in the JSON and CSV reports.",
-                           generated);
+                           "standby; their label payload is in the JSON and CSV reports.%s",
+                           generated,
+                           c->scrapped > 0 ? " Scrapped units are not stock; their SIMs were "
+                                             "left as they were."
+                                           : "");
   text (cr, MARGIN, MARGIN + 32, PAGE_W - 2 * MARGIN, 10, FALSE, line1);
   text (cr, MARGIN, MARGIN + 50, PAGE_W - 2 * MARGIN, 10, TRUE, line2);
   text (cr, MARGIN, MARGIN + 68, PAGE_W - 2 * MARGIN, 8, FALSE, line3);
@@ -133,10 +136,13 @@ report_to_pdf (const Report *r, GError **error)
   for (guint i = 0; i < n; i++) {
     const ReportRow *row = g_ptr_array_index (r->rows, i);
     const StoreUnit *u = row->unit;
-    g_autofree char *result
+    g_autofree char *outcome
         = u->failure_code
               ? g_strdup_printf ("%s: %s", store_unit_state_to_string (u->state), u->failure_code)
               : g_strdup (store_unit_state_to_string (u->state));
+    /* a scrapped unit is not stock: it says so first */
+    g_autofree char *result
+        = u->scrapped_at != 0 ? g_strdup_printf ("SCRAPPED (%s)", outcome) : g_strdup (outcome);
     const char *cells[] = { u->device_id, u->imsi, u->iccid, u->imei, result };
     double x = MARGIN;
 

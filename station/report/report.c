@@ -128,9 +128,9 @@ csv_field (GString *out, const char *value, gboolean last)
 char *
 report_to_csv (const Report *report)
 {
-  GString *out
-      = g_string_new ("device_id,batch,state,failure_code,imei,imsi,iccid,"
-                      "label_payload,label_printed_at,label_prints,station,updated_at\r\n");
+  GString *out = g_string_new ("device_id,batch,state,failure_code,imei,imsi,iccid,"
+                               "label_payload,label_printed_at,label_prints,station,updated_at,"
+                               "scrapped_at,scrapped_by,scrap_reason\r\n");
 
   for (guint i = 0; i < report->rows->len; i++) {
     const ReportRow *row = g_ptr_array_index (report->rows, i);
@@ -138,6 +138,7 @@ report_to_csv (const Report *report)
     g_autofree char *printed = unit_json_time (row->label_printed_at);
     g_autofree char *updated = unit_json_time (u->updated_at);
     g_autofree char *prints = g_strdup_printf ("%u", row->label_prints);
+    g_autofree char *scrapped = unit_json_time (u->scrapped_at);
 
     csv_field (out, u->device_id, FALSE);
     csv_field (out, u->batch_id, FALSE);
@@ -150,7 +151,10 @@ report_to_csv (const Report *report)
     csv_field (out, printed, FALSE);
     csv_field (out, prints, FALSE);
     csv_field (out, u->station, FALSE);
-    csv_field (out, updated, TRUE);
+    csv_field (out, updated, FALSE);
+    csv_field (out, scrapped, FALSE);
+    csv_field (out, u->scrapped_by, FALSE);
+    csv_field (out, u->scrap_reason, TRUE);
   }
   return g_string_free (out, FALSE);
 }
@@ -184,6 +188,7 @@ report_to_json (const Report *report)
   member_int (b, "error", (gint64)c->error);
   member_int (b, "running", (gint64)c->running);
   member_int (b, "new", (gint64)c->new_);
+  member_int (b, "scrapped", (gint64)c->scrapped);
   member_int (b, "unused_sims", report->unused_sims->len);
   member_int (b, "reprints", report->reprints);
   json_builder_end_object (b);

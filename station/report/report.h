@@ -51,7 +51,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Report, report_free)
 
 /* report_to_csv / report_to_json: the report as text (free with g_free()).
  * CSV columns: device_id,batch,state,failure_code,imei,imsi,iccid,
- * label_payload,label_printed_at,label_prints,station,updated_at. */
+ * label_payload,label_printed_at,label_prints,station,updated_at,
+ * scrapped_at,scrapped_by,scrap_reason (the last three empty unless the
+ * unit was scrapped: then it is not stock, whatever its state).  JSON:
+ * "counts" (scrapped units under "scrapped" only) and "units" (each with
+ * unit_json_add_unit_fields(), "scrapped" included). */
 char *report_to_csv (const Report *report);
 char *report_to_json (const Report *report);
 

@@ -8,8 +8,9 @@
  * The store's triggers refuse UPDATE and DELETE on the table.
  *
  * Actions the station writes: "batch.import", "batch.cloud-setup",
- * "unit.end" (details: result, failure_code), "label.reprint" (details:
- * reason), "operator.login", "operator.add". */
+ * "unit.end" (details: result, failure_code), "unit.scrap" (details:
+ * reason, state, failure_code), "label.reprint" (details: reason),
+ * "operator.login", "operator.add". */
 #pragma once
 
 #include <glib.h>

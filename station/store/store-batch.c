@@ -363,7 +363,9 @@ store_batch_count (Store *store, const char *batch_id, StoreBatchCounts *counts,
     return FALSE;
   counts->sims = (guint64)sims;
 
-  st = store_db_prepare (db, "SELECT state, count(*) FROM units WHERE batch_id = ?1 GROUP BY state",
+  st = store_db_prepare (db,
+                         "SELECT CASE WHEN scrapped_at IS NULL THEN state ELSE 'scrapped' END, "
+                         "count(*) FROM units WHERE batch_id = ?1 GROUP BY 1",
                          error);
   if (st == NULL)
     return FALSE;
@@ -383,6 +385,8 @@ store_batch_count (Store *store, const char *batch_id, StoreBatchCounts *counts,
       counts->failed = n;
     else if (g_strcmp0 (state, "error") == 0)
       counts->error = n;
+    else if (g_strcmp0 (state, "scrapped") == 0)
+      counts->scrapped = n;
   }
   store_stmt_reset (st);
   return r != STORE_STEP_ERROR;

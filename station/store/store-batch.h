@@ -33,11 +33,12 @@ typedef struct {
 typedef struct {
   guint64 sims;  /* expected SIMs */
   guint64 units; /* units created in the batch */
-  guint64 new_;  /* units by state */
+  guint64 new_;  /* units by state, scrapped units left out */
   guint64 running;
   guint64 passed;
   guint64 failed;
   guint64 error;
+  guint64 scrapped; /* units scrapped, whatever their state (not stock) */
 } StoreBatchCounts;
 
 StoreBatch *store_batch_new (const char *id, const char *source);
@@ -89,7 +90,9 @@ GPtrArray *store_batch_get_sims (Store *store, const char *batch_id, GError **er
  * with STORE_ERROR_NOT_FOUND. */
 StoreSim *store_sim_find (Store *store, const char *imsi, GError **error);
 
-/* store_batch_count: SIM and unit counts of a batch. */
+/* store_batch_count: SIM and unit counts of a batch.  Each unit counts
+ * once: a scrapped unit under scrapped only (never as passed: it is not
+ * stock), the others under their state. */
 gboolean store_batch_count (Store *store, const char *batch_id, StoreBatchCounts *counts,
                             GError **error);
 

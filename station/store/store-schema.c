@@ -185,6 +185,22 @@ migrate_2_to_3 (StoreDb *db, GError **error)
   return store_db_exec (db, schema_v3, error);
 }
 
+/* Version 4 (issue 14): a unit can be scrapped, taken out of stock for
+ * good by a supervisor: when, by whom and why.  Columns rather than a new
+ * state: the CHECK on units.state cannot change without rebuilding the
+ * table, and the state keeps the pipeline's outcome (a passed unit
+ * scrapped later still shows it passed).  Version 3 is frozen in
+ * tests/data/store/schema-v3.sql. */
+static const char schema_v4[] = "ALTER TABLE units ADD COLUMN scrapped_at INTEGER;\n"
+                                "ALTER TABLE units ADD COLUMN scrapped_by TEXT;\n"
+                                "ALTER TABLE units ADD COLUMN scrap_reason TEXT;\n";
+
+static gboolean
+migrate_3_to_4 (StoreDb *db, GError **error)
+{
+  return store_db_exec (db, schema_v4, error);
+}
+
 typedef gboolean (*StoreMigration) (StoreDb *db, GError **error);
 
 /* migrations[v] takes a store from version v to v + 1. */
@@ -192,6 +208,7 @@ static const StoreMigration migrations[] = {
   migrate_0_to_1,
   migrate_1_to_2,
   migrate_2_to_3,
+  migrate_3_to_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STORE_SCHEMA_VERSION);

@@ -56,12 +56,14 @@ store_unit_free (StoreUnit *unit)
   g_free (unit->station);
   g_free (unit->recipe_sha256);
   g_free (unit->operator_name);
+  g_free (unit->scrapped_by);
+  g_free (unit->scrap_reason);
   g_free (unit);
 }
 
 #define UNIT_COLUMNS                                                                               \
   "id, device_id, batch_id, imei, imsi, iccid, state, failure_code, slot, station, "               \
-  "recipe_sha256, created_at, updated_at, operator"
+  "recipe_sha256, created_at, updated_at, operator, scrapped_at, scrapped_by, scrap_reason"
 
 static StoreUnit *
 unit_from_row (StoreStmt *st)
@@ -84,6 +86,9 @@ unit_from_row (StoreStmt *st)
   u->created_at = store_stmt_get_int (st, 11);
   u->updated_at = store_stmt_get_int (st, 12);
   u->operator_name = store_stmt_dup_text (st, 13);
+  u->scrapped_at = store_stmt_is_null (st, 14) ? 0 : store_stmt_get_int (st, 14);
+  u->scrapped_by = store_stmt_dup_text (st, 15);
+  u->scrap_reason = store_stmt_dup_text (st, 16);
   return u;
 }
 
@@ -323,6 +328,134 @@ store_unit_finish (Store *store, const char *device_id, StoreUnitState state,
 
 out:
   return store_write_end (db, ok, error);
+}
+
+#define SCRAP_REASON_MAX 500
+
+/* The reason of a scrap without its surrounding spaces, or NULL with
+ * STORE_ERROR_INVALID saying what is wrong with it. */
+static char *
+scrap_reason_check (const char *reason, GError **error)
+{
+  g_autofree char *text = g_strstrip (g_strdup (reason != NULL ? reason : ""));
+
+  if (*text == '\0') {
+    g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_INVALID,
+                 "a scrap needs a reason (what is wrong with the unit), e.g. --reason \"cracked "
+                 "case\"");
+    return NULL;
+  }
+  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) > SCRAP_REASON_MAX) {
+    g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_INVALID,
+                 "the scrap reason must be UTF-8 text of at most %d characters; shorten it",
+                 SCRAP_REASON_MAX);
+    return NULL;
+  }
+  for (const char *p = text; *p; p++) {
+    if ((guchar)*p < 0x20 || *p == 0x7f) {
+      g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_INVALID,
+                   "the scrap reason holds a control character (code %d); give one line of "
+                   "text",
+                   (guchar)*p);
+      return NULL;
+    }
+  }
+  return g_steal_pointer (&text);
+}
+
+/* "2026-11-26T14:33:09Z" for UTC milliseconds. */
+static char *
+format_utc (gint64 ms)
+{
+  g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (ms / 1000);
+
+  return t != NULL ? g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
+}
+
+/* FALSE with a CONFLICT error when @unit cannot be scrapped now. */
+static gboolean
+check_scrappable (const StoreUnit *unit, GError **error)
+{
+  if (unit->scrapped_at != 0) {
+    g_autofree char *when = format_utc (unit->scrapped_at);
+
+    g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_CONFLICT,
+                 "unit %s was already scrapped on %s by %s (reason: %s); nothing changed",
+                 unit->device_id, when,
+                 unit->scrapped_by ? unit->scrapped_by : "an unknown operator",
+                 unit->scrap_reason ? unit->scrap_reason : "none given");
+    return FALSE;
+  }
+  if (unit->state == STORE_UNIT_RUNNING) {
+    if (unit->slot >= 0)
+      g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_CONFLICT,
+                   "unit %s is running in slot %d of station %s; let its run end (or, if that "
+                   "station stopped, resume it with provision --resume), then scrap it",
+                   unit->device_id, unit->slot, unit->station ? unit->station : "?");
+    else
+      g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_CONFLICT,
+                   "unit %s is running (a run was interrupted); finish it with provision "
+                   "--resume, then scrap it",
+                   unit->device_id);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+StoreUnit *
+store_unit_scrap (Store *store, const char *device_id, const char *reason, GError **error)
+{
+  g_autofree char *id = store_device_id_canonical (device_id, error);
+  g_autofree char *why = NULL, *actor = NULL, *details = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (StoreUnit) unit = NULL;
+  StoreDb *db;
+  StoreStmt *st;
+  gboolean ok = FALSE;
+
+  if (id == NULL)
+    return NULL;
+  why = scrap_reason_check (reason, error);
+  if (why == NULL)
+    return NULL;
+  actor = store_dup_operator (store);
+  db = store_write_begin (store, error);
+  if (db == NULL)
+    return NULL;
+  /* the role and the unit are read under the write lock: nothing changes
+   * between the checks and the write */
+  if (!store_operator_require (store, actor, STORE_ROLE_SUPERVISOR, "scrapping a unit", error))
+    goto out;
+  unit = unit_by (db, STORE_KEY_DEVICE_ID, id, &local);
+  if (unit == NULL) {
+    if (local != NULL)
+      g_propagate_error (error, g_steal_pointer (&local));
+    else
+      store_set_not_found (error, "unit", id);
+    goto out;
+  }
+  if (!check_scrappable (unit, error))
+    goto out;
+  st = store_db_prepare (db,
+                         "UPDATE units SET scrapped_at = ?2, scrapped_by = ?3, scrap_reason = ?4, "
+                         "updated_at = ?2 WHERE device_id = ?1 AND scrapped_at IS NULL",
+                         error);
+  if (st == NULL)
+    goto out;
+  store_stmt_bind_text (st, 1, id);
+  store_stmt_bind_int (st, 2, store_now_ms ());
+  store_stmt_bind_text (st, 3, actor);
+  store_stmt_bind_text (st, 4, why);
+  if (!store_stmt_run (st, error))
+    goto out;
+  details = store_audit_details ("reason", why, "state", store_unit_state_to_string (unit->state),
+                                 "failure_code", unit->failure_code, NULL);
+  ok = store_audit_append_db (store, db, "unit.scrap", id, details, error);
+
+out:
+  if (!store_write_end (db, ok, error))
+    return NULL;
+  return store_unit_get (store, id, error);
 }
 
 /* FALSE with a CONFLICT error when @value (of @key) belongs to a unit other

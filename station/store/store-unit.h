@@ -31,6 +31,9 @@ typedef struct {
   gint64 created_at;
   gint64 updated_at;
   char *operator_name; /* who ran it (the store's actor), NULL when not known */
+  gint64 scrapped_at;  /* UTC ms when a supervisor scrapped it; 0: not scrapped */
+  char *scrapped_by;   /* the operator who scrapped it (NULL when not known) */
+  char *scrap_reason;  /* why (NULL when not scrapped) */
 } StoreUnit;
 
 /* How a code was matched by store_lookup(). */
@@ -76,6 +79,22 @@ gboolean store_unit_set_slot (Store *store, const char *device_id, const char *s
  * transaction, and the unit records the store's actor as its operator. */
 gboolean store_unit_finish (Store *store, const char *device_id, StoreUnitState state,
                             const char *failure_code, const char *station, GError **error);
+
+/* store_unit_scrap: takes unit @device_id out of stock for good (damaged,
+ * rejected): records now, the store's actor (the operator doing it) and
+ * @reason (leading and trailing spaces dropped; 1 to 500 characters of
+ * UTF-8 without control characters), and appends a "unit.scrap" audit
+ * entry (details: reason, state) in the same transaction.  The unit's
+ * state and failure code stay as the pipeline left them; nothing is asked
+ * of the SORACOM API.  Errors: STORE_ERROR_INVALID for a bad reason,
+ * STORE_ERROR_NOT_FOUND, STORE_ERROR_DENIED when the actor is not a
+ * supervisor and the store has one (store_operator_require()),
+ * STORE_ERROR_CONFLICT when the unit was already scrapped (naming when and
+ * by whom) or is running (state running: in a slot, or interrupted and
+ * waiting for provision --resume).  Nothing is written on any error.
+ * Returns the unit as stored afterwards; free with store_unit_free(). */
+StoreUnit *store_unit_scrap (Store *store, const char *device_id, const char *reason,
+                             GError **error);
 
 /* store_unit_claim: binds the identities read from the device (each may be
  * NULL: left as it is) to the unit.  An identity already bound to another

@@ -40,7 +40,7 @@ typedef enum {
 } StoreError;
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 #define STORE_DEFAULT_BUSY_TIMEOUT_MS 10000
 
