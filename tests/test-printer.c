@@ -444,6 +444,33 @@ test_zpl_unreachable (void)
   g_assert_nonnull (strstr (error->message, "cannot connect to 127.0.0.1:"));
 }
 
+/* The printer goes off while it receives the label: the job fails with
+ * CONNECTION_LOST (not a plain I/O error: the engine waits for such a
+ * printer), nothing printed; the next job prints. */
+static void
+test_zpl_connection_lost (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FakeZplPrinter) fake = fake_zpl_printer_new (0, &error);
+  g_autofree char *uri = fake_zpl_printer_get_uri (fake);
+  g_autoptr (Printer) p = printer_open (uri, &error);
+  g_autoptr (GBytes) data = zpl_label ("TRK-5");
+  g_autoptr (GPtrArray) printed = NULL;
+  PrinterJob job = { 0, "TRK-5", PRINTER_FORMAT_ZPL, data };
+
+  g_assert_no_error (error);
+  fake_zpl_printer_drop_next_format (fake);
+  g_assert_false (printer_print (p, &job, NULL, &error));
+  g_assert_error (error, PRINTER_ERROR, PRINTER_ERROR_CONNECTION_LOST);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  printed = fake_zpl_printer_get_printed (fake);
+  g_assert_cmpuint (printed->len, ==, 0);
+  g_assert_true (printer_print (p, &job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (fake_zpl_printer_wait_printed (fake, 1, 5000));
+}
+
 static void
 test_queue_reprint (void)
 {
@@ -609,6 +636,7 @@ main (int argc, char **argv)
   g_test_add_func ("/printer/zpl/faults", test_zpl_faults);
   g_test_add_func ("/printer/zpl/silent", test_zpl_silent);
   g_test_add_func ("/printer/zpl/unreachable", test_zpl_unreachable);
+  g_test_add_func ("/printer/zpl/connection-lost", test_zpl_connection_lost);
   g_test_add_func ("/printer/queue/reprint", test_queue_reprint);
   g_test_add_func ("/printer/queue/bounded", test_queue_bounded);
   g_test_add_func ("/printer/queue/threads", test_queue_threads);

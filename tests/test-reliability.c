@@ -14,7 +14,7 @@
  *
  * Sized for CI by default; STATION_RELIABILITY_UNITS, _KILLS, _KILL_MAX_MS
  * and _SEED make it longer or replay a run (./run bench runs 50 units, 200
- * kills 0.3-1.2 s into each run). */
+ * kills 0.3-1.5 s into each run). */
 #define G_LOG_DOMAIN "test-reliability"
 
 #include <glib/gstdio.h>
@@ -461,6 +461,46 @@ test_printer_off (void)
   line_sim_stop (sim);
 }
 
+/* The printer goes off while it receives a unit's label (the label is
+ * lost with the connection) and is on again at once: the unit waits,
+ * prints on the next try and passes; the operator was told that a label
+ * which came out before is a spare. */
+static void
+test_printer_drop (void)
+{
+  g_autoptr (Line) line = line_new ();
+  g_autofree char *m = manifest (4);
+  g_autoptr (LineRun) run = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autofree char *err = NULL;
+  LineSim *sim;
+
+  line_printer_start (line);
+  line_printer_command (line, "drop next");
+  sim = line_sim_start (line, m, SLOTS);
+  line_import (line, BATCH, sim);
+  run = line_provision (line, sim, BATCH, NULL, NULL);
+  g_assert_true (g_file_get_contents (run->err_path, &err, NULL, NULL));
+  if (run->status != 0)
+    line_run_dump (run);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (err, "the printer closed the connection"));
+  g_assert_nonnull (strstr (err, "is a spare: discard it"));
+  g_assert_nonnull (strstr (err, "the printer is back; label printed (attempt 2)"));
+  results = line_run_results (run);
+  g_assert_cmpuint (results->len, ==, 4);
+  for (guint i = 0; i < results->len; i++) {
+    JsonObject *r = results->pdata[i];
+    const char *id = json_object_get_string_member (r, "device_id");
+
+    g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, "passed");
+    g_assert_cmpuint (line_label_files (line, id), ==, 1);
+  }
+  /* the dropped label never printed */
+  g_assert_cmpuint (line_printer_printed (line), ==, 4);
+  line_sim_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -469,5 +509,6 @@ main (int argc, char **argv)
   g_test_add_func ("/reliability/disk-full", test_disk_full);
   g_test_add_func ("/reliability/restarts", test_restarts);
   g_test_add_func ("/reliability/printer-off", test_printer_off);
+  g_test_add_func ("/reliability/printer-drop", test_printer_drop);
   return g_test_run ();
 }

@@ -22,25 +22,27 @@ G_BEGIN_DECLS
 GQuark printer_error_quark (void);
 
 typedef enum {
-  PRINTER_ERROR_URI,         /* malformed printer URI or unknown driver (usage) */
-  PRINTER_ERROR_FORMAT,      /* the printer does not take this format (usage) */
-  PRINTER_ERROR_REASON,      /* a reprint without a reason (usage) */
-  PRINTER_ERROR_NO_JOB,      /* no such job in the print queue (usage) */
-  PRINTER_ERROR_UNREACHABLE, /* cannot connect to the printer or the CUPS server */
-  PRINTER_ERROR_OFFLINE,     /* the printer reports itself offline */
-  PRINTER_ERROR_MEDIA_EMPTY, /* out of labels (paper out) */
-  PRINTER_ERROR_MEDIA_JAM,   /* labels jammed */
-  PRINTER_ERROR_HEAD_OPEN,   /* print head (cover) open */
-  PRINTER_ERROR_RIBBON_OUT,  /* thermal-transfer ribbon out */
-  PRINTER_ERROR_PAUSED,      /* paused on the printer */
-  PRINTER_ERROR_STOPPED,     /* CUPS queue stopped (disabled) */
-  PRINTER_ERROR_REJECTING,   /* CUPS queue rejects jobs */
-  PRINTER_ERROR_NO_STATUS,   /* a ZPL printer that does not answer ~HS */
-  PRINTER_ERROR_FAULT,       /* another fault the printer reports (temperature, memory) */
-  PRINTER_ERROR_JOB_FAILED,  /* the job was aborted or cancelled */
-  PRINTER_ERROR_TIMEOUT,     /* the job did not finish in time */
-  PRINTER_ERROR_HELD,        /* the label waits in the queue for a retry */
-  PRINTER_ERROR_IO,          /* writing the job failed (file, connection) */
+  PRINTER_ERROR_URI,             /* malformed printer URI or unknown driver (usage) */
+  PRINTER_ERROR_FORMAT,          /* the printer does not take this format (usage) */
+  PRINTER_ERROR_REASON,          /* a reprint without a reason (usage) */
+  PRINTER_ERROR_NO_JOB,          /* no such job in the print queue (usage) */
+  PRINTER_ERROR_UNREACHABLE,     /* cannot connect to the printer or the CUPS server */
+  PRINTER_ERROR_OFFLINE,         /* the printer reports itself offline */
+  PRINTER_ERROR_MEDIA_EMPTY,     /* out of labels (paper out) */
+  PRINTER_ERROR_MEDIA_JAM,       /* labels jammed */
+  PRINTER_ERROR_HEAD_OPEN,       /* print head (cover) open */
+  PRINTER_ERROR_RIBBON_OUT,      /* thermal-transfer ribbon out */
+  PRINTER_ERROR_PAUSED,          /* paused on the printer */
+  PRINTER_ERROR_STOPPED,         /* CUPS queue stopped (disabled) */
+  PRINTER_ERROR_REJECTING,       /* CUPS queue rejects jobs */
+  PRINTER_ERROR_NO_STATUS,       /* a ZPL printer that does not answer ~HS */
+  PRINTER_ERROR_FAULT,           /* another fault the printer reports (temperature, memory) */
+  PRINTER_ERROR_JOB_FAILED,      /* the job was aborted or cancelled */
+  PRINTER_ERROR_TIMEOUT,         /* the job did not finish in time */
+  PRINTER_ERROR_HELD,            /* the label waits in the queue for a retry */
+  PRINTER_ERROR_IO,              /* writing the job failed (file) */
+  PRINTER_ERROR_CONNECTION_LOST, /* the printer's connection broke during a job (it went off):
+                                  * the label may or may not have printed */
 } PrinterError;
 
 typedef enum {

@@ -639,38 +639,52 @@ step_standby (Unit *u)
 /* ---- label ----------------------------------------------------------------- */
 
 /* A printer that cannot be reached (switched off and on, its cable
- * reseated, its queue's server restarting) is tried again every
- * LABEL_PRINTER_RETRY_MS for LABEL_PRINTER_WAIT_MS before the unit ends in
- * error: the connection failed, so nothing reached the printer and trying
- * again cannot print the label twice.  Any other printer fault (paper out,
- * head open) needs the operator and ends the step at once. */
+ * reseated, its queue's server restarting), or whose connection broke
+ * during the job, is tried again every LABEL_PRINTER_RETRY_MS for
+ * LABEL_PRINTER_WAIT_MS before the unit ends in error.  When the
+ * connection failed nothing reached the printer; when it broke during the
+ * job the label may have come out before the printer went off, and the
+ * retry then prints a spare, which the operator is told to discard (the
+ * same label a resumed unit would print).  Any other printer fault (paper
+ * out, head open) needs the operator and ends the step at once. */
 #define LABEL_PRINTER_WAIT_MS  60000
 #define LABEL_PRINTER_RETRY_MS 1000
 
+static gboolean
+printer_gone (const GError *error)
+{
+  return g_error_matches (error, PRINTER_ERROR, PRINTER_ERROR_UNREACHABLE)
+         || g_error_matches (error, PRINTER_ERROR, PRINTER_ERROR_CONNECTION_LOST);
+}
+
 /* print_label: submits the unit's label to the print queue and waits out
- * an unreachable printer, telling the operator once when it starts waiting
- * and once when the printer is back. */
+ * a printer that went away, telling the operator once when it starts
+ * waiting and once when the printer is back. */
 static gboolean
 print_label (Unit *u, PrinterFormat format, GBytes *bytes, GError **error)
 {
   PrintQueue *queue = u->e->opts.print_queue;
   gint64 give_up = g_get_monotonic_time () + (gint64)LABEL_PRINTER_WAIT_MS * 1000;
+  gboolean maybe_printed;
   guint64 job = 0;
   guint tries = 1;
   gboolean ok;
 
   ok = print_queue_submit (queue, u->device_id, u->device_id, format, bytes, NULL, &job, CANCEL (u),
                            error);
-  if (ok || !g_error_matches (*error, PRINTER_ERROR, PRINTER_ERROR_UNREACHABLE))
+  if (ok || !printer_gone (*error))
     return ok;
+  maybe_printed = g_error_matches (*error, PRINTER_ERROR, PRINTER_ERROR_CONNECTION_LOST);
   {
     g_autofree char *msg = g_strdup_printf (
-        "%s: the printer cannot be reached (%s); the label waits up to %u s for it to come back",
-        u->device_id, (*error)->message, LABEL_PRINTER_WAIT_MS / 1000);
+        "%s: the printer cannot be reached (%s); the label waits up to %u s for it to come back%s",
+        u->device_id, (*error)->message, LABEL_PRINTER_WAIT_MS / 1000,
+        maybe_printed ? " (a label that came out before the printer went off is a spare: "
+                        "discard it)"
+                      : "");
     engine_notice (u->e, u->slot, msg);
   }
-  while (!ok && g_error_matches (*error, PRINTER_ERROR, PRINTER_ERROR_UNREACHABLE)
-         && g_get_monotonic_time () < give_up) {
+  while (!ok && printer_gone (*error) && g_get_monotonic_time () < give_up) {
     g_clear_error (error);
     if (!unit_wait (u, LABEL_PRINTER_RETRY_MS)) {
       print_queue_cancel (queue, job, NULL);
@@ -686,11 +700,14 @@ print_label (Unit *u, PrinterFormat format, GBytes *bytes, GError **error)
     engine_notice (u->e, u->slot, msg);
     return TRUE;
   }
-  /* the unit ends in error and is resumed by a later run: no held job may
-   * stand in the way of that run's print */
-  print_queue_cancel (queue, job, NULL);
-  g_prefix_error (
-      error, "printer unreachable for %u s (%u attempts): ", LABEL_PRINTER_WAIT_MS / 1000, tries);
+  /* still gone: the unit ends in error and is resumed when it is put
+   * back, and no held job may stand in the way of that run's print (a
+   * printer back with a fault holds the job as any fault does) */
+  if (printer_gone (*error)) {
+    print_queue_cancel (queue, job, NULL);
+    g_prefix_error (error, "printer gone for %u s (%u attempts): ", LABEL_PRINTER_WAIT_MS / 1000,
+                    tries);
+  }
   return FALSE;
 }
 

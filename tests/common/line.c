@@ -806,6 +806,22 @@ line_printer_restart (Line *l, guint down_ms)
   line_printer_start (l);
 }
 
+void
+line_printer_command (Line *l, const char *command)
+{
+  GOutputStream *in = g_subprocess_get_stdin_pipe (l->printer->proc);
+  g_autofree char *text = g_strconcat (command, "\n", NULL);
+  g_autoptr (GError) error = NULL;
+  guint seen;
+
+  g_mutex_lock (&l->printer->lock);
+  seen = l->printer->lines->len;
+  g_mutex_unlock (&l->printer->lock);
+  g_output_stream_write_all (in, text, strlen (text), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (line_run_wait_lines (l->printer, seen + 1, 10000));
+}
+
 guint
 line_printer_printed (Line *l)
 {

@@ -99,6 +99,11 @@ void line_printer_kill (Line *line);
  * same port. */
 void line_printer_restart (Line *line, guint down_ms);
 
+/* line_printer_command: writes @command (a fake-zpl-printer stdin
+ * command, e.g. "drop next") to the running printer and waits for its
+ * reply line. */
+void line_printer_command (Line *line, const char *command);
+
 /* line_printer_printed: labels printed by every printer process so far. */
 guint line_printer_printed (Line *line);
 

@@ -93,7 +93,8 @@ send_all (GSocket *sock, const char *data, gsize len, GCancellable *cancellable,
   while (done < len) {
     gssize n = g_socket_send (sock, data + done, len - done, cancellable, &local);
     if (n <= 0) {
-      g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_IO, "sending to the printer failed: %s",
+      g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_CONNECTION_LOST,
+                   "sending to the printer failed: %s",
                    local ? local->message : "connection closed");
       return FALSE;
     }
@@ -133,8 +134,9 @@ query_status (ZplPrinter *z, GSocket *sock, ZplHostStatus *st, GCancellable *can
     }
     n = g_socket_receive (sock, buf + have, sizeof buf - have, cancellable, &local);
     if (n <= 0) {
-      g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_IO, "the printer closed the connection%s%s",
-                   local ? ": " : "", local ? local->message : "");
+      g_set_error (error, PRINTER_ERROR, PRINTER_ERROR_CONNECTION_LOST,
+                   "the printer closed the connection%s%s", local ? ": " : "",
+                   local ? local->message : "");
       return FALSE;
     }
     have += (gsize)n;
