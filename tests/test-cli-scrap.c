@@ -1,6 +1,6 @@
 /* tests/test-cli-scrap.c - station-cli unit scrap as a process (issue 14):
  * a supervisor scraps a unit found by any code (JSON record, the SIM left
- * as it is), a technician or nobody is refused (exit 2), a missing reason
+ * as it is), a technician or nobody is refused (exit 1), a missing reason
  * (2), an unknown code (1), a second scrap (1); lookup shows it, report
  * counts it apart, and audit verify still verifies. */
 #include <json-glib/json-glib.h>
@@ -211,7 +211,7 @@ test_codes (Fixture *f, gconstpointer data)
 }
 
 /* A technician, an unknown operator or nobody, once the store has a
- * supervisor: exit 2 saying a supervisor must do it; nothing written. */
+ * supervisor: exit 1 saying a supervisor must do it; nothing written. */
 static void
 test_technician_refused (Fixture *f, gconstpointer data)
 {
@@ -226,7 +226,7 @@ test_technician_refused (Fixture *f, gconstpointer data)
                         "cracked case", NULL)
                  : cli (f, &out, &err, "unit", "scrap", "TRK-1", "--reason", "cracked case", NULL);
 
-    g_assert_cmpint (rc, ==, 2);
+    g_assert_cmpint (rc, ==, 1);
     g_assert_cmpstr (out, ==, "");
     assert_error_line (err, "scrapping a unit needs a supervisor");
     g_assert_nonnull (strstr (err, "only a supervisor scraps units"));

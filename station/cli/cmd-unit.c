@@ -17,7 +17,8 @@
 
 /* The supervisor check before anything else is read: a technician (or an
  * unknown or unnamed operator, once the store has a supervisor) is told
- * that a supervisor must do it, as a usage error (exit 2). */
+ * that a supervisor must do it (exit 1, as operator add and batch
+ * cloud-setup refuse). */
 static gboolean
 require_supervisor (Store *store, GError **error)
 {
@@ -27,7 +28,7 @@ require_supervisor (Store *store, GError **error)
   if (store_operator_require (store, actor, STORE_ROLE_SUPERVISOR, "scrapping a unit", &local))
     return TRUE;
   if (g_error_matches (local, STATION_STORE_ERROR, STORE_ERROR_DENIED))
-    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
+    g_set_error (error, local->domain, local->code,
                  "%s (only a supervisor scraps units: give --operator NAME of a supervisor)",
                  local->message);
   else
