@@ -182,14 +182,16 @@ apply_link_notice (gpointer data)
 }
 
 /* The print queue's thread: a label that could not be printed is held
- * until the printer is fixed; the operator must know at once. */
+ * until the printer is fixed; the operator must know at once.  A printer
+ * that went away is not told here: the label step waits for it and tells
+ * the operator once (an engine notice), not at each attempt. */
 static void
 on_print_record (const PrintRecord *rec, gpointer data)
 {
   RunLink *link = data;
   LinkNotice *n;
 
-  if (rec->state != PRINT_JOB_HELD || rec->error == NULL)
+  if (rec->state != PRINT_JOB_HELD || rec->error == NULL || printer_error_is_gone (rec->error))
     return;
   n = g_new0 (LinkNotice, 1);
   n->link = g_atomic_rc_box_acquire (link);

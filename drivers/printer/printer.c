@@ -9,6 +9,13 @@
 
 G_DEFINE_QUARK (printer_error_quark, printer_error)
 
+gboolean
+printer_error_is_gone (const GError *error)
+{
+  return g_error_matches (error, PRINTER_ERROR, PRINTER_ERROR_UNREACHABLE)
+         || g_error_matches (error, PRINTER_ERROR, PRINTER_ERROR_CONNECTION_LOST);
+}
+
 /* The one explicit list of printer drivers. */
 static const PrinterDriver *const drivers[] = {
   &printer_file_driver,

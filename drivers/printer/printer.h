@@ -45,6 +45,11 @@ typedef enum {
                                   * the label may or may not have printed */
 } PrinterError;
 
+/* printer_error_is_gone: TRUE when @error says the printer went away (it
+ * cannot be reached, or its connection broke during a job): waiting for it
+ * to come back is the remedy, not a repair by the operator. */
+gboolean printer_error_is_gone (const GError *error);
+
 typedef enum {
   PRINTER_FORMAT_PNG,
   PRINTER_FORMAT_PDF,

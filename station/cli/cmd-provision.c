@@ -213,10 +213,13 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A label held for a printer fault the operator must fix (paper out, head
+ * open).  A printer that went away is not told here: the label step waits
+ * for it and says so once (a notice), instead of a line per attempt. */
 static void
 print_recorder (const PrintRecord *rec, gpointer data)
 {
-  if (rec->state == PRINT_JOB_HELD && rec->error != NULL)
+  if (rec->state == PRINT_JOB_HELD && rec->error != NULL && !printer_error_is_gone (rec->error))
     fprintf (stderr,
              "station-cli: provision: label for %s held: %s (fix the printer; "
              "the unit resumes with --resume)\n",

@@ -650,13 +650,6 @@ step_standby (Unit *u)
 #define LABEL_PRINTER_WAIT_MS  60000
 #define LABEL_PRINTER_RETRY_MS 1000
 
-static gboolean
-printer_gone (const GError *error)
-{
-  return g_error_matches (error, PRINTER_ERROR, PRINTER_ERROR_UNREACHABLE)
-         || g_error_matches (error, PRINTER_ERROR, PRINTER_ERROR_CONNECTION_LOST);
-}
-
 /* print_label: submits the unit's label to the print queue and waits out
  * a printer that went away, telling the operator once when it starts
  * waiting and once when the printer is back. */
@@ -672,7 +665,7 @@ print_label (Unit *u, PrinterFormat format, GBytes *bytes, GError **error)
 
   ok = print_queue_submit (queue, u->device_id, u->device_id, format, bytes, NULL, &job, CANCEL (u),
                            error);
-  if (ok || !printer_gone (*error))
+  if (ok || !printer_error_is_gone (*error))
     return ok;
   maybe_printed = g_error_matches (*error, PRINTER_ERROR, PRINTER_ERROR_CONNECTION_LOST);
   {
@@ -684,7 +677,7 @@ print_label (Unit *u, PrinterFormat format, GBytes *bytes, GError **error)
                       : "");
     engine_notice (u->e, u->slot, msg);
   }
-  while (!ok && printer_gone (*error) && g_get_monotonic_time () < give_up) {
+  while (!ok && printer_error_is_gone (*error) && g_get_monotonic_time () < give_up) {
     g_clear_error (error);
     if (!unit_wait (u, LABEL_PRINTER_RETRY_MS)) {
       print_queue_cancel (queue, job, NULL);
@@ -703,7 +696,7 @@ print_label (Unit *u, PrinterFormat format, GBytes *bytes, GError **error)
   /* still gone: the unit ends in error and is resumed when it is put
    * back, and no held job may stand in the way of that run's print (a
    * printer back with a fault holds the job as any fault does) */
-  if (printer_gone (*error)) {
+  if (printer_error_is_gone (*error)) {
     print_queue_cancel (queue, job, NULL);
     g_prefix_error (error, "printer gone for %u s (%u attempts): ", LABEL_PRINTER_WAIT_MS / 1000,
                     tries);
