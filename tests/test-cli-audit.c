@@ -42,19 +42,13 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static int
 cli (Fixture *f, char **out, char **err, ...)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   va_list ap;
-  const char *a;
+  int rc;
 
-  g_ptr_array_add (argv, f->exe);
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, f->db);
   va_start (ap, err);
-  while ((a = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer)a);
+  rc = tc_cli_valist (f->db, out, err, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  return tc_run ((const char *const *)argv->pdata, out, err, 30000);
+  return rc;
 }
 
 /* Batch import of B-1, B-2 or B-3, each from its own SIM list. */

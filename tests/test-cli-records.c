@@ -36,31 +36,13 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static int
 cli (Fixture *f, char **out, char **err, ...)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   va_list ap;
-  const char *a;
+  int rc;
 
-  g_ptr_array_add (argv, f->exe);
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, f->db);
   va_start (ap, err);
-  while ((a = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer)a);
+  rc = tc_cli_valist (f->db, out, err, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  return tc_run ((const char *const *)argv->pdata, out, err, 30000);
-}
-
-static JsonObject *
-parse_object (const char *text, JsonParser **keep)
-{
-  g_autoptr (GError) error = NULL;
-
-  *keep = json_parser_new ();
-  json_parser_load_from_data (*keep, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (*keep)));
-  return json_node_get_object (json_parser_get_root (*keep));
+  return rc;
 }
 
 /* The endpoint banner an import prints first (issue 14), skipped when
@@ -91,7 +73,7 @@ test_import_csv (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (
       cli (f, &out, &err, "batch", "import", "--batch", "B-2026.11", "--csv", csv, NULL), ==, 0);
-  o = parse_object (out, &p);
+  o = tc_json_object (out, &p);
   g_assert_cmpstr (json_object_get_string_member (o, "batch"), ==, "B-2026.11");
   g_assert_cmpstr (json_object_get_string_member (o, "source"), ==, "csv");
   g_assert_cmpint (json_object_get_int_member (o, "sims"), ==, 5);
@@ -198,7 +180,7 @@ test_lookup_keys (Fixture *f, gconstpointer data)
     JsonObject *o, *step;
 
     g_assert_cmpint (cli (f, &out, &err, "lookup", rows[i].code, "--offline", NULL), ==, 0);
-    o = parse_object (out, &p);
+    o = tc_json_object (out, &p);
     g_assert_cmpstr (json_object_get_string_member (o, "matched"), ==, rows[i].matched);
     g_assert_cmpstr (json_object_get_string_member (o, "device_id"), ==, "TRK-000123");
     g_assert_cmpstr (json_object_get_string_member (o, "imsi"), ==, "440100000000001");
@@ -225,7 +207,7 @@ test_lookup_without_credentials (Fixture *f, gconstpointer data)
   g_assert_cmpint (
       cli (f, &out, &err, "lookup", "TRK-000123", "--api-url", "http://127.0.0.1:9/v1", NULL), ==,
       0);
-  o = parse_object (out, &p);
+  o = tc_json_object (out, &p);
   g_assert_true (json_object_get_null_member (o, "sim"));
   g_assert_nonnull (json_object_get_string_member (o, "sim_error"));
 }
@@ -279,7 +261,7 @@ test_lookup_dash_id (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_clear_pointer (&store, store_close);
   g_assert_cmpint (cli (f, &out, &err, "lookup", "--offline", "--", "-ABC", NULL), ==, 0);
-  o = parse_object (out, &p);
+  o = tc_json_object (out, &p);
   g_assert_cmpstr (json_object_get_string_member (o, "device_id"), ==, "-ABC");
   g_assert_cmpstr (err, ==, "");
   /* without "--" the ID is an unknown option: a usage error, not a search */

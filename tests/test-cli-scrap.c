@@ -61,31 +61,13 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static int
 cli (Fixture *f, char **out, char **err, ...)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   va_list ap;
-  const char *a;
+  int rc;
 
-  g_ptr_array_add (argv, f->exe);
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, f->db);
   va_start (ap, err);
-  while ((a = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer)a);
+  rc = tc_cli_valist (f->db, out, err, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  return tc_run ((const char *const *)argv->pdata, out, err, 30000);
-}
-
-static JsonObject *
-parse_object (const char *text, JsonParser **keep)
-{
-  g_autoptr (GError) error = NULL;
-
-  *keep = json_parser_new ();
-  json_parser_load_from_data (*keep, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (*keep)));
-  return json_node_get_object (json_parser_get_root (*keep));
+  return rc;
 }
 
 /* One error line "station-cli: unit: ..." holding @needle, nothing else. */
@@ -120,7 +102,7 @@ lookup_scrapped (Fixture *f, const char *code, JsonParser **keep)
   JsonObject *o;
 
   g_assert_cmpint (cli (f, &out, &err, "lookup", code, "--offline", NULL), ==, 0);
-  o = parse_object (out, keep);
+  o = tc_json_object (out, keep);
   g_assert_true (json_object_has_member (o, "scrapped"));
   return json_object_get_null_member (o, "scrapped")
              ? NULL
@@ -143,7 +125,7 @@ test_supervisor (Fixture *f, gconstpointer data)
   g_assert_cmpstr (err, ==, "");
   g_assert_nonnull (strchr (out, '\n'));
   g_assert_cmpstr (strchr (out, '\n') + 1, ==, "");
-  o = parse_object (out, &p);
+  o = tc_json_object (out, &p);
   g_assert_cmpstr (json_object_get_string_member (o, "device_id"), ==, "TRK-1");
   g_assert_cmpstr (json_object_get_string_member (o, "matched"), ==, "imsi");
   g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "passed");
@@ -165,7 +147,7 @@ test_supervisor (Fixture *f, gconstpointer data)
   g_clear_object (&vp);
 
   g_assert_cmpint (cli (f, &vout, &verr, "audit", "verify", NULL), ==, 0);
-  v = parse_object (vout, &vp);
+  v = tc_json_object (vout, &vp);
   g_assert_true (json_object_get_boolean_member (v, "ok"));
 }
 
@@ -194,7 +176,7 @@ test_codes (Fixture *f, gconstpointer data)
     fixture_set_up (f, NULL);
     g_assert_cmpint (
         cli (f, &out, &err, "unit", "scrap", rows[i].code, "--reason", "bent pins", NULL), ==, 0);
-    o = parse_object (out, &p);
+    o = tc_json_object (out, &p);
     g_assert_cmpstr (json_object_get_string_member (o, "device_id"), ==, "TRK-1");
     g_assert_cmpstr (json_object_get_string_member (o, "matched"), ==, rows[i].matched);
     /* no operator named, none in the store: recorded as unknown */

@@ -188,6 +188,34 @@ drain_thread (gpointer data)
   return NULL;
 }
 
+JsonObject *
+tc_json_object (const char *text, JsonParser **keep)
+{
+  g_autoptr (GError) error = NULL;
+
+  *keep = json_parser_new ();
+  json_parser_load_from_data (*keep, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (*keep)));
+  return json_node_get_object (json_parser_get_root (*keep));
+}
+
+int
+tc_cli_valist (const char *db, char **out, char **err, va_list args)
+{
+  g_autofree char *exe = tc_build_path ("station/station-cli");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  const char *a;
+
+  g_ptr_array_add (argv, exe);
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, (gpointer)db);
+  while ((a = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer)a);
+  g_ptr_array_add (argv, NULL);
+  return tc_run ((const char *const *)argv->pdata, out, err, 30000);
+}
+
 int
 tc_run (const char *const *argv, char **out, char **err, guint timeout_ms)
 {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdarg.h>
 
 G_BEGIN_DECLS
 
@@ -37,6 +39,14 @@ int tc_pty_open (char **slave_path);
  * stdout/stderr (may be NULL) and returning its exit status (or 128+signal).
  * The process is killed after @timeout_ms. */
 int tc_run (const char *const *argv, char **out, char **err, guint timeout_ms);
+
+/* tc_json_object: @text parsed as one JSON object (asserts it is one);
+ * *@keep holds the parser the object lives in (g_object_unref it). */
+JsonObject *tc_json_object (const char *text, JsonParser **keep);
+
+/* tc_cli_valist: tc_run of the built station-cli with "--db @db" and the
+ * NULL-terminated arguments in @args (30 s bound); the exit code. */
+int tc_cli_valist (const char *db, char **out, char **err, va_list args);
 
 /* tc_spawn_first_line: starts @argv in the background and waits at most
  * @timeout_ms for its first stdout line (returned without the newline;
