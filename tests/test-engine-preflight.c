@@ -13,6 +13,7 @@
 #include "station/pipeline/engine.h"
 #include "station/pipeline/failure-codes.h"
 #include "station/pipeline/recipe.h"
+#include "station/store/store-audit.h"
 #include "station/store/store.h"
 #include "tests/common/line.h"
 #include "tests/common/test-common.h"
@@ -567,6 +568,95 @@ test_events_target_context (void)
   cloud_client_free (cloud);
 }
 
+/* A batch provisioned with one recipe and then started with another (an
+ * edited file: other steps, tags or limits): once the store has a
+ * supervisor, a technician's run is refused by the preflight (exit 1,
+ * nothing changed: no record, no API mutation); a supervisor's run goes
+ * on and leaves a "batch.recipe" audit entry. */
+static void
+test_recipe_change (void)
+{
+  static const char *const units3 = "{\"register\": true, \"units\": [{\"device_id\": "
+                                    "\"RC-01\"}, {\"device_id\": \"RC-02\"}, "
+                                    "{\"device_id\": \"RC-03\"}]}";
+  g_autoptr (Line) line = line_new ();
+  LineSim *sim = line_sim_start (line, units3, 1);
+  const char *count1[] = { "--count", "1", NULL };
+  const char *as_tom[] = { "--operator", "tom", NULL };
+  const char *as_sue[] = { "--operator", "sue", NULL };
+  const char *add_sue[] = { "operator", "add", "sue", "--role", "supervisor", NULL };
+  const char *add_tom[]
+      = { "--operator", "sue", "operator", "add", "tom", "--role", "technician", NULL };
+  g_autofree char *text = NULL, *edited = NULL, *err = NULL, *out = NULL;
+  char *original; /* the line's own recipe path, owned by the line */
+  g_autoptr (LineRun) first = NULL, refused = NULL, allowed = NULL;
+  g_autoptr (GPtrArray) results = NULL, audit = NULL;
+  g_autoptr (Store) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) keep = NULL;
+  gint64 before;
+  guint found = 0;
+
+  line_import (line, "RC", sim);
+  first = line_provision (line, sim, "RC", NULL, count1);
+  g_assert_cmpint (first->status, ==, 0);
+  before = mutating_calls (line_state (line, &keep));
+  g_clear_pointer (&keep, json_node_unref);
+
+  /* the same recipe, edited on the line (another SHA-256) */
+  g_assert_true (g_file_get_contents (line->recipe, &text, NULL, NULL));
+  edited = g_build_filename (line->dir, "recipe-edited.ini", NULL);
+  {
+    g_autofree char *changed = g_strconcat (text, "\n# edited on the line\n", NULL);
+    g_assert_true (g_file_set_contents (edited, changed, -1, NULL));
+  }
+  g_assert_cmpint (line_cli (line, add_sue, &out), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (line_cli (line, add_tom, &out), ==, 0);
+  original = line->recipe;
+  line->recipe = edited;
+
+  refused = line_provision (line, sim, "RC", NULL, as_tom);
+  err = run_stderr (refused);
+  if (refused->status != 1)
+    line_run_dump (refused);
+  g_assert_cmpint (refused->status, ==, 1);
+  g_assert_nonnull (strstr (err, "preflight: the recipe: "));
+  g_assert_nonnull (strstr (err, "batch RC was provisioned with another recipe"));
+  g_assert_nonnull (strstr (err, "tom is a technician"));
+  g_assert_nonnull (strstr (err, "nothing was changed"));
+  results = line_run_results (refused);
+  g_assert_cmpuint (results->len, ==, 0);
+  g_assert_null (line_lookup_maybe (line, "RC-02"));
+  g_assert_cmpint (mutating_calls (line_state (line, &keep)), ==, before);
+
+  allowed = line_provision (line, sim, "RC", NULL, as_sue);
+  if (allowed->status != 0)
+    line_run_dump (allowed);
+  g_assert_cmpint (allowed->status, ==, 0);
+  g_clear_pointer (&results, g_ptr_array_unref);
+  results = line_run_results (allowed);
+  g_assert_cmpuint (results->len, ==, 2);
+
+  store = store_open (line->db, STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  audit = store_audit_list (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++) {
+    StoreAuditEntry *a = audit->pdata[i];
+    if (g_strcmp0 (a->action, "batch.recipe") == 0) {
+      found++;
+      g_assert_cmpstr (a->subject, ==, "RC");
+      g_assert_cmpstr (a->operator_name, ==, "sue");
+    }
+  }
+  g_assert_cmpuint (found, ==, 1);
+  line->recipe = original;
+  g_free (edited);
+  edited = NULL;
+  line_sim_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -575,6 +665,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/preflight/bad-printer", test_bad_printer);
   g_test_add_func ("/engine/preflight/wrong-credentials", test_wrong_credentials);
   g_test_add_func ("/engine/preflight/store-cannot-write", test_store_cannot_write);
+  g_test_add_func ("/engine/preflight/recipe-change", test_recipe_change);
   g_test_add_func ("/engine/plan/plan-d-no-standby", test_plan_d);
   g_test_add_func ("/engine/plan/order-warning", test_order_warning);
   g_test_add_func ("/engine/cancel/before-scan", test_cancel_before_scan);

@@ -9,6 +9,8 @@
 #include "labels/label.h"
 #include "station/cloud-setup.h"
 #include "station/cloud/cloud-error.h"
+#include "station/store/store-audit.h"
+#include "station/store/store-operator.h"
 
 G_DEFINE_QUARK (station_preflight_error_quark, station_preflight_error)
 
@@ -38,6 +40,56 @@ check_store (StationLine *line, GError **error)
   if (store_check_writable (line->store, &local))
     return TRUE;
   return fail (error, local, "the store cannot be written");
+}
+
+/* A batch runs with the recipe its units were provisioned with; running
+ * it with another one (other steps, tags or limits) is a supervisor's
+ * decision once the store has one, and is audited ("batch.recipe"). */
+static gboolean
+check_recipe (StationLine *line, GError **error)
+{
+  GError *local = NULL;
+  g_autoptr (GPtrArray) hashes = store_batch_recipe_hashes (line->store, line->batch_id, &local);
+  g_autofree char *actor = NULL, *what = NULL, *details = NULL;
+  g_autoptr (GString) before = g_string_new (NULL);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  if (hashes == NULL)
+    return fail (error, local, "the store cannot be read");
+  if (hashes->len == 0
+      || (hashes->len == 1 && g_strcmp0 (hashes->pdata[0], line->recipe->sha256) == 0))
+    return TRUE;
+  for (guint i = 0; i < hashes->len; i++)
+    if (g_strcmp0 (hashes->pdata[i], line->recipe->sha256) != 0)
+      g_string_append_printf (before, "%s%.12s", before->len ? ", " : "", (char *)hashes->pdata[i]);
+  if (before->len == 0)
+    return TRUE; /* the batch already ran with this recipe too */
+  what = g_strdup_printf ("batch %s was provisioned with another recipe (sha256 %s…); running "
+                          "it with recipe '%s' v%u (sha256 %.12s…)",
+                          line->batch_id, before->str, line->recipe->name, line->recipe->version,
+                          line->recipe->sha256);
+  actor = store_dup_operator (line->store);
+  if (!store_operator_require (line->store, actor, STORE_ROLE_SUPERVISOR, what, &local))
+    return fail (error, local, "the recipe");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "recipe");
+  json_builder_add_string_value (b, line->recipe->name);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, line->recipe->version);
+  json_builder_set_member_name (b, "sha256");
+  json_builder_add_string_value (b, line->recipe->sha256);
+  json_builder_set_member_name (b, "before");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < hashes->len; i++)
+    json_builder_add_string_value (b, hashes->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  details = json_to_string (node, FALSE);
+  if (!store_audit_append (line->store, "batch.recipe", line->batch_id, details, &local))
+    return fail (error, local, "the store cannot be written");
+  return TRUE;
 }
 
 static gboolean
@@ -143,7 +195,7 @@ station_preflight_run (StationLine *line, GCancellable *cancellable, GError **er
 {
   gboolean label = line->print_queue != NULL && line->label_template != NULL;
 
-  if (!check_store (line, error))
+  if (!check_store (line, error) || !check_recipe (line, error))
     return FALSE;
   if (label && !check_template (line, error))
     return FALSE;

@@ -337,6 +337,30 @@ store_sim_find (Store *store, const char *imsi, GError **error)
   return sim;
 }
 
+GPtrArray *
+store_batch_recipe_hashes (Store *store, const char *batch_id, GError **error)
+{
+  g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
+  StoreDb *db = store_get_db (store, error);
+  StoreStmt *st;
+  StoreStep r;
+
+  st = db ? store_db_prepare (db,
+                              "SELECT DISTINCT recipe_sha256 FROM units "
+                              "WHERE batch_id = ?1 AND recipe_sha256 IS NOT NULL ORDER BY 1",
+                              error)
+          : NULL;
+  if (st == NULL)
+    return NULL;
+  store_stmt_bind_text (st, 1, batch_id);
+  while ((r = store_stmt_step (st, error)) == STORE_STEP_ROW)
+    g_ptr_array_add (hashes, store_stmt_dup_text (st, 0));
+  store_stmt_reset (st);
+  if (r == STORE_STEP_ERROR)
+    return NULL;
+  return g_steal_pointer (&hashes);
+}
+
 gboolean
 store_batch_count (Store *store, const char *batch_id, StoreBatchCounts *counts, GError **error)
 {

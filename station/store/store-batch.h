@@ -90,6 +90,11 @@ GPtrArray *store_batch_get_sims (Store *store, const char *batch_id, GError **er
  * with STORE_ERROR_NOT_FOUND. */
 StoreSim *store_sim_find (Store *store, const char *imsi, GError **error);
 
+/* store_batch_recipe_hashes: the SHA-256 of every recipe the batch's
+ * units were provisioned with (char *, sorted; empty before its first
+ * unit).  NULL with @error when the store cannot be read. */
+GPtrArray *store_batch_recipe_hashes (Store *store, const char *batch_id, GError **error);
+
 /* store_batch_count: SIM and unit counts of a batch.  Each unit counts
  * once: a scrapped unit under scrapped only (never as passed: it is not
  * stock), the others under their state. */
