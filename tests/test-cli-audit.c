@@ -161,6 +161,44 @@ test_verify_inserted (Fixture *f, gconstpointer data)
                 "entry 4:", "inserted");
 }
 
+/* The last entry deleted and the AUTOINCREMENT sequence turned back with
+ * it (what someone who knows the store would do): the chain alone still
+ * verifies, but a head kept from an earlier verify is missing (exit 1);
+ * a malformed --head is a usage error. */
+static void
+test_verify_anchored_head (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL, *err = NULL, *head = NULL, *second = NULL;
+  g_autofree char *o2 = NULL, *e2 = NULL, *o3 = NULL, *e3 = NULL, *o4 = NULL, *e4 = NULL;
+  g_autoptr (JsonParser) keep = NULL;
+
+  import (f, "B-1", "http://127.0.0.1:9/v1");
+  import (f, "B-2", "http://127.0.0.1:9/v1");
+  g_assert_cmpint (cli (f, &out, &err, "audit", "verify", NULL), ==, 0);
+  second = g_strdup (json_object_get_string_member (tc_json_object (out, &keep), "head"));
+  import (f, "B-3", "http://127.0.0.1:9/v1");
+  g_clear_object (&keep);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (f, &out, &err, "audit", "verify", NULL), ==, 0);
+  head = g_strdup (json_object_get_string_member (tc_json_object (out, &keep), "head"));
+
+  /* both heads are in the trail: ok */
+  g_assert_cmpint (cli (f, &o2, &e2, "audit", "verify", "--head", second, NULL), ==, 0);
+  tamper (f, "DELETE FROM audit WHERE id = 3; "
+             "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'audit'");
+  /* the chain of the two entries left verifies by itself ... */
+  g_assert_cmpint (cli (f, &o3, &e3, "audit", "verify", "--head", second, NULL), ==, 0);
+  /* ... but the head kept after the third is gone */
+  g_assert_cmpint (cli (f, &o4, &e4, "audit", "verify", "--head", head, NULL), ==, 1);
+  g_assert_cmpstr (o4, ==, "");
+  g_assert_nonnull (strstr (e4, "no longer holds the head"));
+  g_clear_pointer (&o4, g_free);
+  g_clear_pointer (&e4, g_free);
+  g_assert_cmpint (cli (f, &o4, &e4, "audit", "verify", "--head", "abc", NULL), ==, 2);
+  g_assert_nonnull (strstr (e4, "--head: expected the 64 hex digits"));
+}
+
 /* The banner names the endpoint; a batch imported against the sandbox is
  * refused against another endpoint before anything runs (exit 2). */
 static void
@@ -221,6 +259,7 @@ main (int argc, char **argv)
   ADD ("verify-deleted", test_verify_deleted);
   ADD ("verify-deleted-last", test_verify_deleted_last);
   ADD ("verify-inserted", test_verify_inserted);
+  ADD ("verify-anchored-head", test_verify_anchored_head);
   ADD ("endpoint-banner-and-refusal", test_endpoint_banner_and_refusal);
   ADD ("technician-refused", test_technician_refused);
   return g_test_run ();

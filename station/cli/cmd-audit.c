@@ -7,7 +7,40 @@
 
 #include "station/cli/cli-commands.h"
 #include "station/secret.h"
+#include "station/store/store-audit.h"
 #include "station/store/store.h"
+
+/* The chain has no key: whoever can write the store can delete its last
+ * entries and fix the sequence, or rebuild it whole.  A head kept
+ * elsewhere (printed by an earlier verify, written into a report handed to
+ * stock intake) must still be in the trail. */
+static gboolean
+check_anchor (Store *store, const char *head, GError **error)
+{
+  g_autoptr (GPtrArray) entries = store_audit_list (store, error);
+
+  if (entries == NULL)
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    if (g_ascii_strcasecmp (((StoreAuditEntry *)entries->pdata[i])->hash, head) == 0)
+      return TRUE;
+  g_set_error (error, STATION_STORE_ERROR, STORE_ERROR_TAMPERED,
+               "the audit trail no longer holds the head %.16s… kept from an earlier verify: "
+               "entries up to it were deleted or the trail was rebuilt",
+               head);
+  return FALSE;
+}
+
+static gboolean
+is_sha256_hex (const char *text)
+{
+  if (text == NULL || strlen (text) != 64)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+  return TRUE;
+}
 
 static int
 verify_run (StationCli *cli, int argc, char **argv, GError **error)
@@ -15,18 +48,31 @@ verify_run (StationCli *cli, int argc, char **argv, GError **error)
   g_autoptr (Store) store = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
+  g_autofree char *head = NULL;
   StoreAuditSummary sum = { 0 };
+  const GOptionEntry entries[]
+      = { { "head", 0, 0, G_OPTION_ARG_STRING, &head,
+            "a head printed by an earlier verify (or a report's audit_head): it must still be "
+            "in the trail",
+            "SHA256" },
+          { NULL } };
 
-  if (!station_cli_parse (cli, "audit verify", "", NULL, &argc, &argv, error))
+  if (!station_cli_parse (cli, "audit verify", "", entries, &argc, &argv, error))
     return -1;
   if (argc > 1) {
     g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
     return -1;
   }
+  if (head != NULL && !is_sha256_hex (head)) {
+    g_set_error (error, STATION_ERROR, STATION_ERROR_USAGE,
+                 "--head: expected the 64 hex digits of a head an earlier 'audit verify' printed");
+    return -1;
+  }
   store = store_open_from_config (cli->config, STORE_OPEN_READ_ONLY, error);
   if (store == NULL)
     return -1;
-  if (!store_audit_verify (store, &sum, error)) {
+  if (!store_audit_verify (store, &sum, error)
+      || (head != NULL && !check_anchor (store, head, error))) {
     store_audit_summary_clear (&sum);
     return -1;
   }
@@ -65,7 +111,7 @@ audit_run (StationCli *cli, int argc, char **argv, GError **error)
 
 const StationCliCommand station_cli_audit_command = {
   .name = "audit",
-  .synopsis = "verify",
+  .synopsis = "verify [--head SHA256]",
   .summary = "checks the audit trail's SHA-256 chain; prints a JSON summary, or names the first "
              "edited, inserted or deleted entry (exit 1)",
   .run = audit_run,
