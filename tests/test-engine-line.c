@@ -355,13 +355,10 @@ test_scrapped_presented_again (void)
 
   calls_after = calls_text (line);
   g_assert_cmpstr (calls_after, ==, calls_before);
-  g_clear_pointer (&keep, json_node_unref);
-  state = line_state (line, &keep);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++) {
     g_autoptr (JsonObject) r = line_run_result (second, ids[i]);
     g_autoptr (JsonNode) rec = line_lookup (line, ids[i]);
     JsonObject *o = json_node_get_object (rec);
-    LineUnit *u = line_sim_unit (sim, ids[i]);
 
     g_assert_nonnull (r);
     g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, "failed");
@@ -371,9 +368,6 @@ test_scrapped_presented_again (void)
      * SIM's status is not compared: the simulated device, put back on a
      * fixture, may send traffic by itself, which wakes a standby SIM (as
      * on SORACOM), and did so under the sanitizers' slower timing */
-    (void)status_before;
-    (void)state;
-    (void)u;
     /* the record as the scrap left it: state, failure code, journal */
     g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, i == 0 ? "passed" : "failed");
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "steps")), ==,

@@ -57,14 +57,11 @@ check_recipe (StationLine *line, GError **error)
 
   if (hashes == NULL)
     return fail (error, local, "the store cannot be read");
-  if (hashes->len == 0
-      || (hashes->len == 1 && g_strcmp0 (hashes->pdata[0], line->recipe->sha256) == 0))
-    return TRUE;
   for (guint i = 0; i < hashes->len; i++)
     if (g_strcmp0 (hashes->pdata[i], line->recipe->sha256) != 0)
       g_string_append_printf (before, "%s%.12s", before->len ? ", " : "", (char *)hashes->pdata[i]);
   if (before->len == 0)
-    return TRUE; /* the batch already ran with this recipe too */
+    return TRUE; /* a new batch, or one that only ever ran with this recipe */
   what = g_strdup_printf ("batch %s was provisioned with another recipe (sha256 %s…); running "
                           "it with recipe '%s' v%u (sha256 %.12s…)",
                           line->batch_id, before->str, line->recipe->name, line->recipe->version,
